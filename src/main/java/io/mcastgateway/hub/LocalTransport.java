@@ -1,0 +1,66 @@
+package io.mcastgateway.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.mcastgateway.config.GatewayConfig;
+
+/**
+ * The in-memory transport: a replay ring and the subscribers of this process. Appending and
+ * subscribing hold one lock, so a subscriber's replay and its first live event meet exactly.
+ * Appending never waits on a subscriber: {@link Subscriber#offer} does not block.
+ */
+@ApplicationScoped
+public class LocalTransport implements Transport {
+
+    private final ReplayRing ring;
+    private final List<Subscriber> subscribers = new ArrayList<>();
+
+    public LocalTransport(GatewayConfig config) {
+        this.ring = new ReplayRing(config.stream().replaySize());
+    }
+
+    @Override
+    public synchronized void append(StreamEvent event) {
+        ring.add(event);
+        for (int i = 0, n = subscribers.size(); i < n; i++) {
+            Subscriber s = subscribers.get(i);
+            if (s.wants(event)) {
+                s.offer(event.frame());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void subscribe(Subscriber subscriber, Long afterSeq) {
+        if (afterSeq != null) {
+            long missed = ring.missedAfter(afterSeq);
+            if (missed > 0) {
+                subscriber.offer(SseFrames.gap(missed, "replay"));
+            }
+            for (StreamEvent event : ring.after(afterSeq)) {
+                if (subscriber.wants(event)) {
+                    subscriber.offer(event.frame());
+                }
+            }
+        }
+        subscribers.add(subscriber);
+    }
+
+    @Override
+    public synchronized void unsubscribe(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+    }
+
+    @Override
+    public synchronized int subscriberCount() {
+        return subscribers.size();
+    }
+
+    @Override
+    public synchronized int replaySize() {
+        return ring.size();
+    }
+}

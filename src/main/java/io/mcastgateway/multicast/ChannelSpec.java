@@ -1,0 +1,43 @@
+package io.mcastgateway.multicast;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+
+import io.mcastgateway.config.GatewayConfig.Bind;
+
+/**
+ * One multicast channel: a group and port joined on one interface with one socket. The gateway
+ * runs one channel, named {@value #DEFAULT_NAME}, built from the flat {@code mcast.*} settings.
+ */
+public record ChannelSpec(String name, InetAddress group, int port, NetworkInterface networkInterface, int ttl,
+        Bind bind) {
+
+    public static final String DEFAULT_NAME = "default";
+
+    public boolean ipv6() {
+        return group instanceof Inet6Address;
+    }
+
+    /** The group address as text, without any scope suffix. */
+    public String groupText() {
+        return group.getHostAddress();
+    }
+
+    public String interfaceName() {
+        return networkInterface.getName();
+    }
+
+    /** The address the receiving socket binds. */
+    public String bindAddress() {
+        if (bind == Bind.GROUP) {
+            return groupText();
+        }
+        return ipv6() ? "::" : "0.0.0.0";
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + groupText() + ":" + port + " on " + interfaceName();
+    }
+}
