@@ -1,0 +1,130 @@
+package io.mcastgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.SseClient;
+
+/**
+ * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project, a source
+ * file edited three times with a request after each edit. Each reload must leave the group and close
+ * both sockets, so that a datagram is then delivered exactly once.
+ */
+class DevModeReloadIT {
+
+    private static final int HTTP_PORT = 18080;
+    private static final Path COPY = GatewayProcess.BASEDIR.resolve("target/devmode-it/project");
+    private static final Path EDITED = Path.of("src/main/java/io/mcastgateway/hub/Timestamps.java");
+
+    @Test
+    void shouldDeliverEachDatagramExactlyOnceAfterThreeLiveReloads() throws Exception {
+        copyProject();
+        String mvnw = COPY.resolve("mvnw").toString();
+        List<String> command = List.of(mvnw, "-B", "quarkus:dev", "-Dquarkus.http.port=" + HTTP_PORT,
+                "-Ddebug=false", "-Dquarkus.console.enabled=false", "-Dquarkus.analytics.disabled=true",
+                "-Dmcast.sender.interval=1h");
+        HttpClient http = HttpClient.newHttpClient();
+        URI health = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
+        try (GatewayProcess dev = GatewayProcess.start("devmode", COPY, Map.of(), command)) {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !dev.isAlive() || status(http, health) == 200);
+            assertThat(dev.isAlive()).as("dev mode started; output:\n%s", dev.output()).isTrue();
+            assertThat(count(dev.output(), "Joined default")).isEqualTo(1);
+
+            for (int edit = 1; edit <= 3; edit++) {
+                editSource(edit);
+                int reloads = edit;
+                // a request after an edit is what makes dev mode reload; it looks for changes at most
+                // every 2 s, so keep requesting like a developer refreshing the page
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> status(http, health) == 200 && count(dev.output(), "Joined default") == reloads + 1);
+            }
+
+            try (DatagramSocket sender = Multicast.sender();
+                    SseClient client = SseClient.open(URI.create("http://localhost:" + HTTP_PORT + "/api/events"))) {
+                String text = "after reloads " + UUID.randomUUID();
+                String marker = "marker " + UUID.randomUUID();
+                Multicast.send(sender, text);
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText(text).size() >= 1);
+                // a later datagram arriving proves any duplicate of the first would have arrived by now
+                Multicast.send(sender, marker);
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText(marker).size() >= 1);
+
+                assertThat(client.datagramsWithText(text)).hasSize(1);
+                assertThat(client.datagramsWithText(marker)).hasSize(1);
+            }
+            String output = dev.output();
+            assertThat(output).doesNotContain("Address already in use");
+            assertThat(count(output, "Receivers closed")).isEqualTo(3);
+            assertThat(count(output, "Joined default")).isEqualTo(4);
+            assertThat(count(output, "Receive data from 127.0.0.1")).as("one log line per datagram")
+                    .isEqualTo(2);
+        }
+    }
+
+    private static int status(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int count(String text, String needle) {
+        return (int) Pattern.compile(Pattern.quote(needle)).matcher(text).results().count();
+    }
+
+    private static void editSource(int n) throws IOException {
+        Path file = COPY.resolve(EDITED);
+        String source = Files.readString(file);
+        int end = source.lastIndexOf('}');
+        Files.writeString(file, source.substring(0, end) + "\n    static int liveReloadEdit" + n + "() {\n        return "
+                + n + ";\n    }\n}\n");
+    }
+
+    private static void copyProject() throws IOException {
+        Path base = GatewayProcess.BASEDIR;
+        if (Files.exists(COPY)) {
+            try (Stream<Path> old = Files.walk(COPY)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (String part : List.of("pom.xml", "mvnw", ".mvn", "src/main")) {
+            Path from = base.resolve(part);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = COPY.resolve(base.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.createDirectories(to.getParent());
+                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.mcastgateway.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process of the packaged gateway or of Maven, with its output in a file under target/. Stopping it
+ * also stops every process it started.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    public static final Path BASEDIR = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+    public static final Path RUNNER = BASEDIR.resolve("target/quarkus-app/quarkus-run.jar");
+
+    private final Process process;
+    private final Path log;
+
+    private GatewayProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the packaged gateway ({@code java -jar quarkus-run.jar}) with these environment variables. */
+    public static GatewayProcess jar(String name, Map<String, String> env, String... command) {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        cmd.addAll(List.of(javaBinary(), "-jar", RUNNER.toString()));
+        return start(name, BASEDIR, env, cmd);
+    }
+
+    public static GatewayProcess start(String name, Path dir, Map<String, String> env, List<String> command) {
+        try {
+            Path log = BASEDIR.resolve("target/it-logs/" + name + ".log");
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(env);
+            return new GatewayProcess(builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; null if it is still running after the timeout. */
+    public Integer waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.mcastgateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Plain JDK sockets on the loopback interface, TTL 1: the traffic of the tests never leaves lo.
+ */
+public final class Multicast {
+
+    public static final String GROUP = "239.255.255.252";
+    public static final int PORT = 23456;
+
+    private Multicast() {
+    }
+
+    public static NetworkInterface lo() {
+        try {
+            return NetworkInterface.getByName("lo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sender bound to 127.0.0.1 that sends to the group on lo with TTL 1. */
+    public static DatagramSocket sender() {
+        try {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            socket.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo());
+            socket.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void send(DatagramSocket socket, byte[] payload) {
+        sendTo(socket, payload, GROUP, PORT);
+    }
+
+    public static void sendTo(DatagramSocket socket, byte[] payload, String host, int port) {
+        try {
+            socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(host), port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void send(DatagramSocket socket, String text) {
+        send(socket, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A receiver joined to the group on lo, sharing the port with the gateway (SO_REUSEADDR). */
+    public static MulticastSocket joinedReceiver() {
+        try {
+            MulticastSocket socket = new MulticastSocket(null);
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(PORT));
+            socket.joinGroup(new InetSocketAddress(GROUP, 0), lo());
+            socket.setSoTimeout(500);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads until a datagram with exactly this payload arrives, or the deadline passes (null). */
+    public static DatagramPacket receiveMatching(DatagramSocket socket, byte[] expected, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        byte[] buf = new byte[65536];
+        while (System.currentTimeMillis() < deadline) {
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (Arrays.equals(Arrays.copyOf(packet.getData(), packet.getLength()), expected)) {
+                return packet;
+            }
+        }
+        return null;
+    }
+}

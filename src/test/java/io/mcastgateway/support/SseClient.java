@@ -1,0 +1,138 @@
+package io.mcastgateway.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A real SSE client over the JDK HTTP client: reads the stream line by line and parses events as a
+ * browser's EventSource would (id, event, data, retry, comment lines).
+ */
+public final class SseClient implements AutoCloseable {
+
+    public record Event(String id, String name, String data) {
+        public JsonObject json() {
+            return new JsonObject(data);
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final AtomicInteger comments = new AtomicInteger();
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+    private volatile Long retry;
+    private volatile Stream<String> lines;
+
+    private SseClient(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        response = HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response.thenAcceptAsync(r -> {
+            lines = r.body();
+            parse(r.body());
+        });
+    }
+
+    /** Opens the stream and waits until the server has subscribed it (its retry line arrived). */
+    public static SseClient open(URI uri) {
+        return open(uri, Map.of());
+    }
+
+    public static SseClient open(URI uri, Map<String, String> headers) {
+        SseClient client = new SseClient(uri, headers);
+        try {
+            client.opened.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            client.close();
+            throw new AssertionError("SSE stream " + uri + " did not open: " + e, e);
+        }
+        return client;
+    }
+
+    private void parse(Stream<String> body) {
+        String id = null;
+        String name = null;
+        StringBuilder data = null;
+        try {
+            for (var it = body.iterator(); it.hasNext();) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        events.add(new Event(id, name == null ? "message" : name, data.toString()));
+                    }
+                    id = null;
+                    name = null;
+                    data = null;
+                } else if (line.startsWith(":")) {
+                    comments.incrementAndGet();
+                } else if (line.startsWith("retry:")) {
+                    retry = Long.parseLong(line.substring(6).trim());
+                    opened.complete(null);
+                } else if (line.startsWith("id:")) {
+                    id = field(line, 3);
+                } else if (line.startsWith("event:")) {
+                    name = field(line, 6);
+                } else if (line.startsWith("data:")) {
+                    data = data == null ? new StringBuilder(field(line, 5)) : data.append('\n').append(field(line, 5));
+                }
+            }
+        } catch (RuntimeException closed) {
+            // the stream was closed
+        }
+        opened.completeExceptionally(new IllegalStateException("stream ended before it opened"));
+    }
+
+    private static String field(String line, int prefix) {
+        String value = line.substring(prefix);
+        return value.startsWith(" ") ? value.substring(1) : value;
+    }
+
+    public List<Event> events() {
+        return new ArrayList<>(events);
+    }
+
+    public List<Event> events(String name) {
+        return events.stream().filter(e -> e.name().equals(name)).toList();
+    }
+
+    /** Datagram events whose JSON matches. */
+    public List<JsonObject> datagrams(Predicate<JsonObject> match) {
+        return events("datagram").stream().map(Event::json).filter(match).toList();
+    }
+
+    public List<JsonObject> datagramsWithText(String text) {
+        return datagrams(j -> text.equals(j.getString("text")));
+    }
+
+    public int comments() {
+        return comments.get();
+    }
+
+    public Long retry() {
+        return retry;
+    }
+
+    @Override
+    public void close() {
+        Stream<String> l = lines;
+        if (l != null) {
+            l.close();
+        }
+        response.cancel(true);
+    }
+}
