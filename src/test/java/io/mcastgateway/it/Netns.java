@@ -1,0 +1,163 @@
+package io.mcastgateway.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test hosts in network namespaces: a bridge namespace and hosts attached to it by veth pairs, with
+ * addresses from 198.18.0.0/24 (benchmarking range, never routed). Each host can also get a
+ * management veth from the root namespace (198.19.255.x/30) so that the test reaches its HTTP port.
+ * Everything is deleted by {@link #close()}, also after a failure; a run killed before that is
+ * cleaned up by the next one (same prefix).
+ */
+public final class Netns implements AutoCloseable {
+
+    public static final String PREFIX = "mgwt";
+    private static final String BRIDGE_NS = PREFIX + "-br";
+
+    private final List<String> namespaces = new ArrayList<>();
+    private int managementLinks;
+
+    /** Why these tests cannot run here, or null when they can. */
+    public static String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "not root (network namespaces need it)";
+        }
+        for (String tool : List.of("ip", "socat", "iperf")) {
+            if (!onPath(tool)) {
+                return "'" + tool + "' not installed (apt-get install iproute2 socat iperf)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
+    }
+
+    /** Deletes namespaces left behind by an earlier run that was killed. */
+    public static void removeLeftovers() {
+        for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(PREFIX + "-")) {
+                run(List.of("ip", "netns", "del", name));
+            }
+        }
+    }
+
+    public static Netns bridge() {
+        Netns net = new Netns();
+        try {
+            net.add(BRIDGE_NS);
+            net.ip(BRIDGE_NS, "link", "add", "br0", "type", "bridge");
+            // flood multicast to every port, as a plain switch without IGMP snooping does
+            net.ip(BRIDGE_NS, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
+            net.ip(BRIDGE_NS, "link", "set", "br0", "up");
+            return net;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** Adds host {@code name} on the bridge with address 198.18.0.{octet}/24 on its interface veth0. */
+    public String host(String name, int octet) {
+        String ns = PREFIX + "-" + name;
+        add(ns);
+        String outside = PREFIX + "-" + name + "-br";
+        run(List.of("ip", "link", "add", outside, "type", "veth", "peer", "name", "veth0", "netns", ns));
+        run(List.of("ip", "link", "set", outside, "netns", BRIDGE_NS));
+        ip(BRIDGE_NS, "link", "set", outside, "master", "br0", "up");
+        ip(ns, "addr", "add", "198.18.0." + octet + "/24", "dev", "veth0");
+        ip(ns, "link", "set", "veth0", "up");
+        ip(ns, "link", "set", "lo", "up");
+        ip(ns, "route", "add", "224.0.0.0/4", "dev", "veth0");
+        return ns;
+    }
+
+    /** A veth pair from the root namespace into {@code ns}; returns the address of the host's end. */
+    public String managementLink(String ns) {
+        int n = managementLinks++;
+        String outside = ns + "-mg";
+        String hostSide = "198.19.255." + (4 * n + 2);
+        run(List.of("ip", "link", "add", outside, "type", "veth", "peer", "name", "mgmt0", "netns", ns));
+        run(List.of("ip", "addr", "add", "198.19.255." + (4 * n + 1) + "/30", "dev", outside));
+        run(List.of("ip", "link", "set", outside, "up"));
+        ip(ns, "addr", "add", hostSide + "/30", "dev", "mgmt0");
+        ip(ns, "link", "set", "mgmt0", "up");
+        return hostSide;
+    }
+
+    /** The command as run inside the namespace. */
+    public static List<String> in(String ns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    /** Runs a command inside the namespace with this input; returns its output, fails on a non-zero exit. */
+    public static String exec(String ns, byte[] input, String... command) {
+        return run(in(ns, command), input, 30);
+    }
+
+    private void add(String ns) {
+        run(List.of("ip", "netns", "add", ns));
+        namespaces.add(ns);
+    }
+
+    private void ip(String ns, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        run(cmd);
+    }
+
+    static String run(List<String> command) {
+        return run(command, new byte[0], 30);
+    }
+
+    static String run(List<String> command, byte[] input, int timeoutSeconds) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().write(input);
+            p.getOutputStream().close();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + ": no end after " + timeoutSeconds + " s");
+            }
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes every namespace (and with them every veth) this instance created. */
+    @Override
+    public void close() {
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            try {
+                run(List.of("ip", "netns", "del", namespaces.get(i)));
+            } catch (RuntimeException e) {
+                System.err.println("could not delete namespace " + namespaces.get(i) + ": " + e.getMessage());
+            }
+        }
+        namespaces.clear();
+    }
+}
