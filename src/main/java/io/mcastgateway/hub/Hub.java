@@ -1,6 +1,7 @@
 package io.mcastgateway.hub;
 
 import java.util.Base64;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,7 +51,7 @@ public class Hub {
             Buffer frame = SseFrames.event(id, SseFrames.DATAGRAM, json);
             transport.append(new StreamEvent(n, id, event.group(), sourceIp, source, frame));
         }
-        stats.received.increment();
+        stats.addReceived();
         bus.publish(RECEIVED_ADDRESS, json);
         return event;
     }
@@ -86,6 +87,10 @@ public class Hub {
 
     public long received() {
         return stats.received();
+    }
+
+    public List<SubscriberInfo> subscribers() {
+        return transport.subscribers().stream().map(Subscriber::info).toList();
     }
 
     public int replaySize() {

@@ -60,6 +60,11 @@ public class LocalTransport implements Transport {
     }
 
     @Override
+    public synchronized List<Subscriber> subscribers() {
+        return List.copyOf(subscribers);
+    }
+
+    @Override
     public synchronized int replaySize() {
         return ring.size();
     }

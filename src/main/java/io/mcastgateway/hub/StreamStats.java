@@ -8,15 +8,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class StreamStats {
 
-    final LongAdder received = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LongAdder dropped = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
 
-    public void delivered(long events) {
+    public void addReceived() {
+        received.increment();
+    }
+
+    public void addDelivered(long events) {
         delivered.add(events);
     }
 
-    public void dropped(long events) {
+    public void addDropped(long events) {
         dropped.add(events);
     }
 

@@ -13,4 +13,7 @@ public interface Subscriber {
      * caller; a subscriber that cannot keep up drops frames on its own side.
      */
     void offer(Buffer frame);
+
+    /** Its counters, for the stats API. */
+    SubscriberInfo info();
 }

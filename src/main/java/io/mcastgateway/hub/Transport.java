@@ -1,5 +1,7 @@
 package io.mcastgateway.hub;
 
+import java.util.List;
+
 /**
  * Where events go after the hub has numbered them, and where subscribers take them from. The
  * in-memory {@link LocalTransport} serves the subscribers of this process; a shared transport (e.g.
@@ -20,6 +22,9 @@ public interface Transport {
     void unsubscribe(Subscriber subscriber);
 
     int subscriberCount();
+
+    /** The subscribers of this process, a copy. */
+    List<Subscriber> subscribers();
 
     /** Events currently retained for replay. */
     int replaySize();

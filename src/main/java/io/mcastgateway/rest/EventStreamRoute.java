@@ -1,14 +1,11 @@
 package io.mcastgateway.rest;
 
-import java.util.function.Predicate;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.SseFrames;
-import io.mcastgateway.hub.StreamEvent;
 import io.mcastgateway.hub.StreamStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -50,7 +47,7 @@ public class EventStreamRoute {
         if (lastEventId == null) {
             lastEventId = ctx.request().getParam("lastEventId");
         }
-        Predicate<StreamEvent> filter = filter(ctx.request().getParam("group"), ctx.request().getParam("source"));
+        Filter filter = Filter.of(ctx.request().getParam("group"), ctx.request().getParam("source"));
 
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
@@ -58,7 +55,7 @@ public class EventStreamRoute {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), response, filter,
-                settings.buffer(), stats);
+                settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
         long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> subscriber.heartbeat());
         response.closeHandler(v -> {
             vertx.cancelTimer(heartbeat);
@@ -69,19 +66,5 @@ public class EventStreamRoute {
         // first on the wire all the same (queued frames drain later on this same event loop); a client
         // that has read it is subscribed
         response.write(SseFrames.retry(settings.retry().toMillis()));
-    }
-
-    static Predicate<StreamEvent> filter(String group, String source) {
-        Predicate<StreamEvent> filter = e -> true;
-        if (group != null && !group.isBlank()) {
-            String g = group.trim();
-            filter = filter.and(e -> e.group().equals(g));
-        }
-        if (source != null && !source.isBlank()) {
-            String s = source.trim();
-            String ip = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-            filter = filter.and(e -> e.source().equals(s) || e.sourceIp().equals(ip));
-        }
-        return filter;
     }
 }

@@ -9,6 +9,8 @@ import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamEvent;
 import io.mcastgateway.hub.StreamStats;
 import io.mcastgateway.hub.Subscriber;
+import io.mcastgateway.hub.SubscriberInfo;
+import io.mcastgateway.hub.Timestamps;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,32 +18,49 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * One SSE connection. Frames are queued by the receiving thread into a bounded queue and drained on
  * the connection's own event loop, all queued frames as one chunk write. When the client does not
- * read, the connection's write queue fills, draining pauses, and the queue drops its oldest frames
- * (counted; the client gets a {@code gap} event before the frames that follow): a slow client never
- * slows the receiver or the other clients, and what it holds stays bounded.
+ * read, the connection's write queue fills and draining parks until the connection's drain handler
+ * fires; meanwhile the queue drops its oldest frames (counted; the client gets a {@code gap} event
+ * before the frames that follow). A slow client never slows the receiver or the other clients, and
+ * what it holds stays bounded.
  */
 final class SseSubscriber implements Subscriber {
 
     private static final int MAX_CHUNK_BYTES = 256 * 1024;
+    private static final AtomicLong IDS = new AtomicLong();
 
+    private final long id = IDS.incrementAndGet();
     private final Context context;
     private final HttpServerResponse response;
     private final Predicate<StreamEvent> filter;
+    private final String description;
+    private final String remote;
+    private final String connectedAt = Timestamps.format(System.currentTimeMillis());
     private final StreamStats stats;
     private final ArrayBlockingQueue<Buffer> queue;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** True from when a drain is scheduled (or parked on a full write queue) until it runs. */
+    private final AtomicBoolean drainPending = new AtomicBoolean();
     private final AtomicLong droppedSinceGap = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
     private final Runnable drainTask = this::drain;
+    private boolean parked; // only touched on the connection's event loop
     private volatile boolean closed;
 
-    SseSubscriber(Context context, HttpServerResponse response, Predicate<StreamEvent> filter, int buffer,
+    SseSubscriber(Context context, HttpServerResponse response, Filter filter, int buffer, String remote,
             StreamStats stats) {
         this.context = context;
         this.response = response;
-        this.filter = filter;
+        this.filter = filter.predicate();
+        this.description = filter.description();
+        this.remote = remote;
         this.stats = stats;
         this.queue = new ArrayBlockingQueue<>(buffer);
-        response.drainHandler(v -> drain());
+        response.drainHandler(v -> {
+            if (parked) {
+                parked = false;
+                drain();
+            }
+        });
     }
 
     @Override
@@ -54,20 +73,25 @@ final class SseSubscriber implements Subscriber {
         while (!queue.offer(frame)) {
             if (queue.poll() != null) {
                 droppedSinceGap.incrementAndGet();
-                stats.dropped(1);
+                dropped.incrementAndGet();
+                stats.addDropped(1);
             }
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (drainPending.compareAndSet(false, true)) {
             context.runOnContext(v -> drainTask.run());
         }
     }
 
     /** Writes what is queued as one chunk; runs on the connection's event loop. */
     private void drain() {
-        drainScheduled.set(false);
-        if (closed || response.writeQueueFull()) {
-            return; // the drain handler resumes once the client has read
+        if (closed) {
+            return;
         }
+        if (response.writeQueueFull()) {
+            parked = true; // drainPending stays true: offers schedule nothing until the drain handler
+            return;
+        }
+        drainPending.set(false);
         Buffer chunk = Buffer.buffer(4096);
         long missed = droppedSinceGap.getAndSet(0);
         if (missed > 0) {
@@ -81,9 +105,10 @@ final class SseSubscriber implements Subscriber {
         }
         if (chunk.length() > 0) {
             response.write(chunk);
-            stats.delivered(events);
+            delivered.addAndGet(events);
+            stats.addDelivered(events);
         }
-        if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        if (!queue.isEmpty() && drainPending.compareAndSet(false, true)) {
             context.runOnContext(v -> drainTask.run());
         }
     }
@@ -97,5 +122,10 @@ final class SseSubscriber implements Subscriber {
     void close() {
         closed = true;
         queue.clear();
+    }
+
+    @Override
+    public SubscriberInfo info() {
+        return new SubscriberInfo(id, remote, description, connectedAt, delivered.get(), dropped.get(), queue.size());
     }
 }

@@ -60,6 +60,35 @@ public final class Multicast {
         send(socket, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Sends {@code prefix + n} for n = 1..count, each padded to {@code size} bytes, paced at
+     * {@code perSecond}: bounded in count, and in time by count / perSecond.
+     */
+    public static void sendNumbered(DatagramSocket socket, String prefix, int count, int perSecond, int size) {
+        long start = System.nanoTime();
+        for (int n = 1; n <= count; n++) {
+            StringBuilder text = new StringBuilder(prefix).append(n).append(' ');
+            while (text.length() < size) {
+                text.append('.');
+            }
+            send(socket, text.toString());
+            long due = start + (long) n * 1_000_000_000L / perSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    /** The number n of a datagram text sent by {@link #sendNumbered} with this prefix, or -1. */
+    public static int numberOf(String text, String prefix) {
+        if (text == null || !text.startsWith(prefix)) {
+            return -1;
+        }
+        int end = text.indexOf(' ', prefix.length());
+        return Integer.parseInt(text.substring(prefix.length(), end < 0 ? text.length() : end));
+    }
+
     /** A receiver joined to the group on lo, sharing the port with the gateway (SO_REUSEADDR). */
     public static MulticastSocket joinedReceiver() {
         try {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -32,13 +33,15 @@ public final class SseClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final Consumer<Event> listener;
     private final AtomicInteger comments = new AtomicInteger();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Long retry;
     private volatile Stream<String> lines;
 
-    private SseClient(URI uri, Map<String, String> headers) {
+    private SseClient(URI uri, Map<String, String> headers, Consumer<Event> listener) {
+        this.listener = listener;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         headers.forEach(request::header);
         response = HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
@@ -54,7 +57,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static SseClient open(URI uri, Map<String, String> headers) {
-        SseClient client = new SseClient(uri, headers);
+        return open(uri, headers, null);
+    }
+
+    /**
+     * Opens a stream whose events go to {@code listener} (on the client's reading thread) instead of
+     * being kept: for long runs.
+     */
+    public static SseClient open(URI uri, Map<String, String> headers, Consumer<Event> listener) {
+        SseClient client = new SseClient(uri, headers, listener);
         try {
             client.opened.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -73,7 +84,12 @@ public final class SseClient implements AutoCloseable {
                 String line = it.next();
                 if (line.isEmpty()) {
                     if (data != null) {
-                        events.add(new Event(id, name == null ? "message" : name, data.toString()));
+                        Event event = new Event(id, name == null ? "message" : name, data.toString());
+                        if (listener != null) {
+                            listener.accept(event);
+                        } else {
+                            events.add(event);
+                        }
                     }
                     id = null;
                     name = null;
