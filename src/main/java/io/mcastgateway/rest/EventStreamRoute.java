@@ -1,5 +1,8 @@
 package io.mcastgateway.rest;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,6 +10,8 @@ import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamStats;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -38,6 +43,8 @@ public class EventStreamRoute {
         this.settings = config.stream();
     }
 
+    private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
+
     void register(@Observes Router router) {
         router.get(PATH).order(-1).handler(this::subscribe);
     }
@@ -57,14 +64,31 @@ public class EventStreamRoute {
         SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), response, filter,
                 settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
         long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> subscriber.heartbeat());
-        response.closeHandler(v -> {
-            vertx.cancelTimer(heartbeat);
-            subscriber.close();
-            hub.unsubscribe(subscriber);
-        });
+        open.add(subscriber);
+        Handler<Void> cleanUp = v -> {
+            if (open.remove(subscriber)) {
+                vertx.cancelTimer(heartbeat);
+                subscriber.close();
+                hub.unsubscribe(subscriber);
+            }
+        };
+        response.closeHandler(cleanUp); // the client went away
+        response.endHandler(cleanUp); // the server ended the stream; the connection may live on
         hub.subscribe(subscriber, lastEventId);
         // first on the wire all the same (queued frames drain later on this same event loop); a client
         // that has read it is subscribed
         response.write(SseFrames.retry(settings.retry().toMillis()));
+    }
+
+    /**
+     * Ends every open stream. Clients reconnect with their Last-Event-ID (after the advised retry
+     * delay); on shutdown this lets them move to the next instance at once.
+     */
+    public void endAll() {
+        open.forEach(SseSubscriber::end);
+    }
+
+    void endAllOnShutdown(@Observes ShutdownEvent event) {
+        endAll();
     }
 }

@@ -119,6 +119,16 @@ final class SseSubscriber implements Subscriber {
         }
     }
 
+    /** Ends the response (the client sees the stream end); runs on the connection's event loop. */
+    void end() {
+        context.runOnContext(v -> {
+            if (!closed && !response.ended()) {
+                closed = true;
+                response.end();
+            }
+        });
+    }
+
     void close() {
         closed = true;
         queue.clear();

@@ -1,0 +1,279 @@
+// mcast-gateway live page: follows /api/events with EventSource. Events are collected as they come
+// and rendered at most once per animation frame; payloads are only ever set as text.
+'use strict';
+
+const MAX_ROWS = 200;          // rows kept in the table
+const MAX_SEEN_IDS = 5000;     // ids remembered to drop duplicates after a reconnect
+const RATE_SECONDS = 60;
+const PREVIEW_CHARS = 200;
+
+const els = {
+  connection: document.getElementById('connection'),
+  channels: document.getElementById('channels'),
+  tbody: document.querySelector('#datagrams tbody'),
+  sources: document.querySelector('#sources tbody'),
+  pause: document.getElementById('pause'),
+  clear: document.getElementById('clear'),
+  group: document.getElementById('group-filter'),
+  source: document.getElementById('source-filter'),
+  pausedInfo: document.getElementById('paused-info'),
+  spark: document.getElementById('sparkline'),
+  rateNow: document.getElementById('rate-now'),
+  total: document.getElementById('total'),
+  sendForm: document.getElementById('send-form'),
+  sendText: document.getElementById('send-text'),
+  sendButton: document.getElementById('send-button'),
+  sendInfo: document.getElementById('send-info'),
+};
+document.getElementById('max-rows').textContent = MAX_ROWS;
+
+const state = {
+  rows: [],            // newest first, at most MAX_ROWS
+  incoming: [],        // arrived since the last frame (or while paused)
+  paused: false,
+  seen: new Set(),
+  seenOrder: [],
+  groups: new Set(),
+  sources: new Map(),  // source -> {count, last}
+  rate: new Array(RATE_SECONDS).fill(0),
+  rateSecond: Math.floor(Date.now() / 1000),
+  total: 0,
+  frameRequested: false,
+};
+
+// ---- the stream ----
+function setConnection(text) {
+  els.connection.textContent = text;
+  els.connection.className = 'state ' + text;
+}
+
+const source = new EventSource('/api/events');
+source.onopen = () => setConnection('connected');
+source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
+source.addEventListener('gap', (e) => {
+  const gap = JSON.parse(e.data);
+  els.pausedInfo.textContent = gap.missed + ' datagrams were missed (' + gap.reason + ')';
+});
+
+function onDatagram(d) {
+  if (state.seen.has(d.id)) {
+    return; // already shown before a reconnect
+  }
+  state.seen.add(d.id);
+  state.seenOrder.push(d.id);
+  if (state.seenOrder.length > MAX_SEEN_IDS) {
+    state.seen.delete(state.seenOrder.shift());
+  }
+  countRate();
+  state.total++;
+  const s = state.sources.get(d.source) || { count: 0, last: '' };
+  s.count++;
+  s.last = d.receivedAt;
+  state.sources.set(d.source, s);
+  if (!state.groups.has(d.group)) {
+    state.groups.add(d.group);
+    const option = document.createElement('option');
+    option.value = d.group;
+    option.textContent = d.group;
+    els.group.appendChild(option);
+  }
+  state.incoming.push(d);
+  if (state.incoming.length > MAX_ROWS) {
+    state.incoming.splice(0, state.incoming.length - MAX_ROWS);
+  }
+  if (state.paused) {
+    els.pausedInfo.textContent = state.incoming.length + ' new while paused';
+  }
+  requestRender();
+}
+
+// ---- rendering, once per frame ----
+function requestRender() {
+  if (!state.frameRequested) {
+    state.frameRequested = true;
+    requestAnimationFrame(render);
+  }
+}
+
+function render() {
+  state.frameRequested = false;
+  if (!state.paused && state.incoming.length > 0) {
+    state.rows = state.incoming.reverse().concat(state.rows).slice(0, MAX_ROWS);
+    state.incoming = [];
+    els.pausedInfo.textContent = '';
+  }
+  renderRows();
+  renderSources();
+  els.total.textContent = state.total;
+}
+
+function matches(d) {
+  const group = els.group.value;
+  const source = els.source.value.trim();
+  return (!group || d.group === group) && (!source || d.source.includes(source));
+}
+
+function renderRows() {
+  const fragment = document.createDocumentFragment();
+  for (const d of state.rows) {
+    if (!matches(d)) {
+      continue;
+    }
+    const tr = document.createElement('tr');
+    tr.dataset.id = d.id;
+    cell(tr, d.receivedAt.substring(11, 23));
+    cell(tr, d.channel + ' ' + d.group + ':' + d.port);
+    cell(tr, d.source, 'source');
+    cell(tr, String(d.size), 'num');
+    if (d.text !== undefined) {
+      cell(tr, preview(d.text), 'payload');
+    } else {
+      cell(tr, 'base64 ' + preview(d.base64), 'payload binary');
+    }
+    fragment.appendChild(tr);
+  }
+  els.tbody.replaceChildren(fragment);
+}
+
+function renderSources() {
+  const fragment = document.createDocumentFragment();
+  const sorted = [...state.sources.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 50);
+  for (const [name, s] of sorted) {
+    const tr = document.createElement('tr');
+    cell(tr, name);
+    cell(tr, String(s.count), 'num');
+    cell(tr, s.last.substring(11, 23));
+    fragment.appendChild(tr);
+  }
+  els.sources.replaceChildren(fragment);
+}
+
+function cell(tr, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text; // never innerHTML: payloads are shown as text
+  if (className) {
+    td.className = className;
+  }
+  tr.appendChild(td);
+}
+
+function preview(text) {
+  return text.length > PREVIEW_CHARS ? text.substring(0, PREVIEW_CHARS) + '…' : text;
+}
+
+// ---- rate ----
+function advanceRate() {
+  const now = Math.floor(Date.now() / 1000);
+  while (state.rateSecond < now) {
+    state.rate.shift();
+    state.rate.push(0);
+    state.rateSecond++;
+  }
+}
+
+function countRate() {
+  advanceRate();
+  state.rate[RATE_SECONDS - 1]++;
+}
+
+function drawSparkline() {
+  advanceRate();
+  const canvas = els.spark;
+  const ctx = canvas.getContext('2d');
+  const max = Math.max(1, ...state.rate);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const points = state.rate.map((v, i) => [
+    (i / (RATE_SECONDS - 1)) * (canvas.width - 4) + 2,
+    canvas.height - 2 - (v / max) * (canvas.height - 8),
+  ]);
+  ctx.beginPath();
+  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  ctx.strokeStyle = '#1f6feb';
+  ctx.lineWidth = 2;
+  ctx.stroke();
+  ctx.lineTo(points[points.length - 1][0], canvas.height);
+  ctx.lineTo(points[0][0], canvas.height);
+  ctx.closePath();
+  ctx.fillStyle = 'rgba(31, 111, 235, 0.15)';
+  ctx.fill();
+  ctx.fillStyle = '#5b6570';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillText('max ' + max + '/s', 6, 12);
+  els.rateNow.textContent = state.rate[RATE_SECONDS - 2]; // the last complete second
+}
+setInterval(() => requestAnimationFrame(drawSparkline), 1000);
+
+// ---- controls ----
+els.pause.addEventListener('click', () => {
+  state.paused = !state.paused;
+  els.pause.textContent = state.paused ? 'Resume' : 'Pause';
+  els.pause.setAttribute('aria-pressed', String(state.paused));
+  els.pausedInfo.textContent = state.paused ? state.incoming.length + ' new while paused' : '';
+  requestRender();
+});
+els.clear.addEventListener('click', () => {
+  state.rows = [];
+  state.incoming = [];
+  state.sources.clear();
+  els.pausedInfo.textContent = '';
+  requestRender();
+});
+els.group.addEventListener('change', requestRender);
+els.source.addEventListener('input', requestRender);
+
+// ---- channels and their join state, from the readiness check ----
+async function refreshChannels() {
+  let items;
+  try {
+    const response = await fetch('/q/health/ready', { cache: 'no-store' });
+    const health = await response.json();
+    const check = (health.checks || []).find((c) => c.name === 'multicast-receiver');
+    const data = (check && check.data) || {};
+    if (data.receiver === 'disabled') {
+      items = ['receiver disabled'];
+    } else {
+      items = [(data.channel || 'default') + ': ' + data.group + ':' + data.port + ' on ' + data.interface
+        + ' — ' + (data.state || check.status.toLowerCase()) + (data.reason ? ' (' + data.reason + ')' : '')];
+    }
+  } catch (e) {
+    items = ['health not reachable'];
+  }
+  els.channels.replaceChildren(...items.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+}
+refreshChannels();
+setInterval(refreshChannels, 5000);
+
+// ---- sending: enabled when the gateway offers the publish API (GET /api/publish answers 2xx) ----
+async function checkPublish() {
+  try {
+    const response = await fetch('/api/publish', { cache: 'no-store' });
+    if (response.ok) {
+      els.sendText.disabled = false;
+      els.sendButton.disabled = false;
+      els.sendInfo.textContent = '';
+      return;
+    }
+  } catch (e) {
+    // not offered
+  }
+  els.sendInfo.textContent = 'Publishing is not enabled on this gateway.';
+}
+els.sendForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = els.sendText.value;
+  const response = await fetch('/api/publish', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  els.sendInfo.textContent = response.ok ? 'sent' : 'not sent: HTTP ' + response.status;
+  if (response.ok) {
+    els.sendText.value = '';
+  }
+});
+checkPublish();
