@@ -38,6 +38,7 @@ public class Hub {
     public DatagramEvent publish(ChannelSpec channel, String sourceIp, int sourcePort, byte[] payload,
             long receivedAtMillis) {
         String text = Payloads.textOrNull(payload);
+        sourceIp = Addresses.canonical(sourceIp);
         String source = sourceIp.indexOf(':') >= 0 ? "[" + sourceIp + "]:" + sourcePort : sourceIp + ":" + sourcePort;
         DatagramEvent event;
         JsonObject json;

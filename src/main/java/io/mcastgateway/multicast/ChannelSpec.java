@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 
 import io.mcastgateway.config.GatewayConfig.Bind;
+import io.mcastgateway.hub.Addresses;
 
 /**
  * One multicast channel: a group and port joined on one interface with one socket. The gateway
@@ -19,9 +20,9 @@ public record ChannelSpec(String name, InetAddress group, int port, NetworkInter
         return group instanceof Inet6Address;
     }
 
-    /** The group address as text, without any scope suffix. */
+    /** The group address as text: canonical, without any scope suffix. */
     public String groupText() {
-        return group.getHostAddress();
+        return Addresses.canonical(group);
     }
 
     public String interfaceName() {
@@ -38,6 +39,6 @@ public record ChannelSpec(String name, InetAddress group, int port, NetworkInter
 
     @Override
     public String toString() {
-        return name + " " + groupText() + ":" + port + " on " + interfaceName();
+        return name + " " + (ipv6() ? "[" + groupText() + "]" : groupText()) + ":" + port + " on " + interfaceName();
     }
 }

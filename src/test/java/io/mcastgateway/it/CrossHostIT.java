@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,15 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.mcastgateway.support.SseClient;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The packaged gateway between hosts: three network namespaces on one bridge, with real,
  * independent multicast tools as peers.
  *
  * <pre>
- *   gw-a 198.18.0.1  gateway, mcast.bind=group
+ *   gw-a 198.18.0.1  gateway, mcast.bind=group; and a gateway of the IPv6 group ff15::1234
  *   peer 198.18.0.2  socat and iperf
- *   gw-c 198.18.0.3  gateway, mcast.bind=any
+ *   gw-c 198.18.0.3  gateway, mcast.bind=any, mcast.interface unset (the OS's route for the group)
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +48,8 @@ class CrossHostIT {
     private static final String GW_C = "198.18.0.3";
     private static final String MESSAGE_A = "periodic from gateway a";
     private static final String MESSAGE_C = "periodic from gateway c";
+    private static final String GROUP_V6 = "ff15::1234";
+    private static final String MESSAGE_V6 = "periodic from the IPv6 gateway";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private Netns net;
@@ -53,6 +57,7 @@ class CrossHostIT {
     private final List<GatewayProcess> gateways = new ArrayList<>();
     private URI eventsA;
     private URI eventsC;
+    private URI eventsV6;
 
     @BeforeAll
     void startHostsAndGateways() {
@@ -66,12 +71,18 @@ class CrossHostIT {
         String nsA = net.host("gw-a", 1);
         peerNs = net.host("peer", 2);
         String nsC = net.host("gw-c", 3);
-        eventsA = URI.create("http://" + net.managementLink(nsA) + ":8080/api/events");
+        String hostA = net.managementLink(nsA);
+        eventsA = URI.create("http://" + hostA + ":8080/api/events");
+        eventsV6 = URI.create("http://" + hostA + ":8081/api/events");
         eventsC = URI.create("http://" + net.managementLink(nsC) + ":8080/api/events");
-        gateways.add(startGateway("gw-a", nsA, "group", MESSAGE_A));
-        gateways.add(startGateway("gw-c", nsC, "any", MESSAGE_C));
+        gateways.add(startGateway("gw-a", nsA, Map.of("MCAST_INTERFACE", "veth0", "MCAST_BIND", "group",
+                "MCAST_SENDER_MESSAGE", MESSAGE_A)));
+        gateways.add(startGateway("gw-a-ipv6", nsA, Map.of("MCAST_INTERFACE", "veth0", "MCAST_GROUP", GROUP_V6,
+                "MCAST_SENDER_MESSAGE", MESSAGE_V6, "QUARKUS_HTTP_PORT", "8081")));
+        // no MCAST_INTERFACE: the prod profile takes the interface the OS routes the group through
+        gateways.add(startGateway("gw-c", nsC, Map.of("MCAST_BIND", "any", "MCAST_SENDER_MESSAGE", MESSAGE_C)));
         HttpClient http = HttpClient.newHttpClient();
-        for (URI events : List.of(eventsA, eventsC)) {
+        for (URI events : List.of(eventsA, eventsV6, eventsC)) {
             URI ready = events.resolve("/q/health/ready");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions()
@@ -80,15 +91,12 @@ class CrossHostIT {
         }
     }
 
-    private GatewayProcess startGateway(String name, String ns, String bind, String message) {
+    private GatewayProcess startGateway(String name, String ns, Map<String, String> settings) {
         List<String> command = Netns.in(ns, GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString());
-        return GatewayProcess.start(name, GatewayProcess.BASEDIR, Map.of(
-                "MCAST_INTERFACE", "veth0",
-                "MCAST_BIND", bind,
-                "MCAST_TTL", "1",
-                "MCAST_SENDER_INTERVAL", "1s",
-                "MCAST_SENDER_MESSAGE", message,
-                "MCAST_RECEIVER_LOG", "summary"), command);
+        Map<String, String> env = new HashMap<>(Map.of("MCAST_TTL", "1", "MCAST_SENDER_INTERVAL", "1s",
+                "MCAST_RECEIVER_LOG", "summary"));
+        env.putAll(settings);
+        return GatewayProcess.start(name, GatewayProcess.BASEDIR, env, command);
     }
 
     @AfterAll
@@ -168,6 +176,33 @@ class CrossHostIT {
         try (SseClient a = SseClient.open(eventsA); SseClient c = SseClient.open(eventsC)) {
             await().atMost(WAIT).until(() -> hasFrom(a, MESSAGE_C, GW_C) && hasFrom(c, MESSAGE_A, GW_A)
                     && hasFrom(a, MESSAGE_A, GW_A) && hasFrom(c, MESSAGE_C, GW_C));
+        }
+    }
+
+    @Test
+    void shouldTakeTheInterfaceTheOsRoutesTheGroupThroughWhenNoneIsSet() throws Exception {
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(eventsC.resolve("/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject receiver = new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .filter(c -> c.getString("name").equals("multicast-receiver")).findFirst().orElseThrow();
+
+        assertThat(receiver.getJsonObject("data").getString("interface")).isEqualTo("veth0");
+        assertThat(receiver.getJsonObject("data").getString("state")).isEqualTo("joined");
+    }
+
+    @Test
+    void shouldStreamAnIpv6GroupFromAnotherHost() {
+        String text = "over IPv6 " + UUID.randomUUID();
+        try (SseClient client = SseClient.open(eventsV6)) {
+            Netns.exec(peerNs, text.getBytes(StandardCharsets.UTF_8), "socat", "-u", "STDIN",
+                    "UDP6-DATAGRAM:[" + GROUP_V6 + "]:" + PORT + ",so-bindtodevice=veth0,ipv6-unicast-hops=1");
+
+            await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 1);
+            var event = client.datagramsWithText(text).get(0);
+            assertThat(event.getString("group")).isEqualTo(GROUP_V6);
+            assertThat(event.getString("source")).matches("\\[fe80::[0-9a-f:]+%veth0]:\\d+");
+            // and the IPv6 gateway hears its own sender over the veth
+            await().atMost(WAIT).until(() -> !client.datagramsWithText(MESSAGE_V6).isEmpty());
         }
     }
 

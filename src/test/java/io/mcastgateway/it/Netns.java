@@ -71,10 +71,15 @@ public final class Netns implements AutoCloseable {
         }
     }
 
-    /** Adds host {@code name} on the bridge with address 198.18.0.{octet}/24 on its interface veth0. */
+    /**
+     * Adds host {@code name} on the bridge with address 198.18.0.{octet}/24 (and an IPv6 link-local
+     * address) on its interface veth0.
+     */
     public String host(String name, int octet) {
         String ns = PREFIX + "-" + name;
         add(ns);
+        // IPv6 link-local addresses usable at once, without duplicate address detection
+        run(in(ns, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad"));
         String outside = PREFIX + "-" + name + "-br";
         run(List.of("ip", "link", "add", outside, "type", "veth", "peer", "name", "veth0", "netns", ns));
         run(List.of("ip", "link", "set", outside, "netns", BRIDGE_NS));
