@@ -28,6 +28,7 @@ public class EventLoopLivenessCheck implements AsyncHealthCheck {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // nettyEventLoopGroup(): the only public handle on every loop in Vert.x 4.5
     public Uni<HealthCheckResponse> call() {
         List<Uni<Void>> pings = new ArrayList<>();
         for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
