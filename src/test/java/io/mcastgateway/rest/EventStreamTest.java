@@ -131,13 +131,18 @@ class EventStreamTest {
     }
 
     @Test
-    void shouldDeliverA60000ByteDatagramWhole() {
+    void shouldDeliver60000ByteAndLargestDatagramsWhole() {
         String text = UUID.randomUUID() + "x".repeat(60_000 - 36);
+        String largest = UUID.randomUUID() + "y".repeat(65_507 - 36); // the largest UDP payload over IPv4
         try (SseClient client = SseClient.open(events)) {
             Multicast.send(sender, text);
 
-            await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 1);
+            Multicast.send(sender, largest);
+
+            await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 1
+                    && client.datagramsWithText(largest).size() == 1);
             assertThat(client.datagramsWithText(text).get(0).getInteger("size")).isEqualTo(60_000);
+            assertThat(client.datagramsWithText(largest).get(0).getInteger("size")).isEqualTo(65_507);
         }
     }
 
