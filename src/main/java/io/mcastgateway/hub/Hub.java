@@ -24,6 +24,7 @@ public class Hub {
 
     private final Transport transport;
     private final EventBus bus;
+    private final EventBusConsumers consumers;
     private final StreamStats stats;
     private final String epoch = Long.toString(System.currentTimeMillis(), 36);
     private long seq;
@@ -31,6 +32,7 @@ public class Hub {
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         this.transport = transport;
         this.bus = bus;
+        this.consumers = new EventBusConsumers(bus);
         this.stats = stats;
     }
 
@@ -53,7 +55,9 @@ public class Hub {
             transport.append(new StreamEvent(n, id, event.group(), sourceIp, source, frame));
         }
         stats.addReceived();
-        bus.publish(RECEIVED_ADDRESS, json);
+        if (consumers.any(RECEIVED_ADDRESS)) {
+            bus.publish(RECEIVED_ADDRESS, json);
+        }
         return event;
     }
 

@@ -2,6 +2,8 @@ package io.mcastgateway.multicast;
 
 import java.lang.reflect.Field;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.vertx.core.datagram.DatagramSocket;
@@ -16,11 +18,25 @@ import io.vertx.core.datagram.DatagramSocket;
  * UDP payload fits) and up to {@value #READS_PER_WAKEUP} datagrams per wake-up. Vert.x exposes no
  * option for it, so the Netty channel is taken from the socket's implementation; it must run before
  * the socket's first read, i.e. before {@code listen}.
+ * <p>
+ * Netty reads a whole batch before it hands the datagrams on, so 32 reads hold 2 MiB at once. From
+ * the shared pool (4 MiB chunks) that pushes a chunk past half full and frees it when the batch is
+ * released: a 4 MiB chunk created and destroyed on every wake-up. Receiving sockets therefore
+ * allocate from their own pool of {@value #POOL_CHUNK_BYTES}-byte chunks, where a batch stays under
+ * a quarter of a chunk and the chunk is kept.
  */
 public final class ReadAllocatorTuning {
 
     public static final int READ_BUFFER_BYTES = 65536;
     public static final int READS_PER_WAKEUP = 32;
+    /** 8 KiB pages, 2^11 pages per chunk. */
+    static final int POOL_PAGE_BYTES = 8192;
+    static final int POOL_MAX_ORDER = 11;
+    public static final int POOL_CHUNK_BYTES = POOL_PAGE_BYTES << POOL_MAX_ORDER;
+
+    /** Shared by every receiving socket: one direct arena, no heap arena (reads are direct). */
+    private static final PooledByteBufAllocator RECEIVE_POOL = new PooledByteBufAllocator(true, 0, 1,
+            POOL_PAGE_BYTES, POOL_MAX_ORDER, 0, 0, false);
 
     private ReadAllocatorTuning() {
     }
@@ -30,7 +46,12 @@ public final class ReadAllocatorTuning {
         // a datagram never fills the buffer, so "maybe more data" would end every read loop after one datagram
         allocator.respectMaybeMoreData(false);
         allocator.maxMessagesPerRead(READS_PER_WAKEUP);
-        channel(socket).config().setRecvByteBufAllocator(allocator);
+        channel(socket).config().setRecvByteBufAllocator(allocator).setAllocator(RECEIVE_POOL);
+    }
+
+    /** The buffer allocator in effect on the socket's channel. */
+    public static ByteBufAllocator bufferAllocatorInEffect(DatagramSocket socket) {
+        return channel(socket).config().getAllocator();
     }
 
     /** The allocator in effect on the socket's channel. */

@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServerResponse;
 final class SseSubscriber implements Subscriber {
 
     private static final int MAX_CHUNK_BYTES = 256 * 1024;
+    private static final int MAX_BATCH = 512;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id = IDS.incrementAndGet();
@@ -43,6 +44,7 @@ final class SseSubscriber implements Subscriber {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final Runnable drainTask = this::drain;
+    private final Buffer[] batch; // only touched on the connection's event loop
     private boolean parked; // only touched on the connection's event loop
     private volatile boolean closed;
 
@@ -55,6 +57,7 @@ final class SseSubscriber implements Subscriber {
         this.remote = remote;
         this.stats = stats;
         this.queue = new ArrayBlockingQueue<>(buffer);
+        this.batch = new Buffer[Math.min(buffer, MAX_BATCH)];
         response.drainHandler(v -> {
             if (parked) {
                 parked = false;
@@ -92,18 +95,25 @@ final class SseSubscriber implements Subscriber {
             return;
         }
         drainPending.set(false);
-        Buffer chunk = Buffer.buffer(4096);
         long missed = droppedSinceGap.getAndSet(0);
-        if (missed > 0) {
-            chunk.appendBuffer(SseFrames.gap(missed, "slow-consumer"));
-        }
+        Buffer gap = missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null;
+        int bytes = gap == null ? 0 : gap.length();
         int events = 0;
         Buffer frame;
-        while (chunk.length() < MAX_CHUNK_BYTES && (frame = queue.poll()) != null) {
-            chunk.appendBuffer(frame);
-            events++;
+        while (events < batch.length && bytes < MAX_CHUNK_BYTES && (frame = queue.poll()) != null) {
+            batch[events++] = frame;
+            bytes += frame.length();
         }
-        if (chunk.length() > 0) {
+        if (bytes > 0) {
+            // one copy into a buffer of the exact size, one write
+            Buffer chunk = Buffer.buffer(bytes);
+            if (gap != null) {
+                chunk.appendBuffer(gap);
+            }
+            for (int i = 0; i < events; i++) {
+                chunk.appendBuffer(batch[i]);
+                batch[i] = null;
+            }
             response.write(chunk);
             delivered.addAndGet(events);
             stats.addDelivered(events);

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,6 +37,17 @@ class ReceiverTuningTest {
         } finally {
             buffer.release();
         }
+    }
+
+    @Test
+    void shouldReadFromItsOwnPoolWhoseChunksOutliveABatchOfReads() {
+        var allocator = ReadAllocatorTuning.bufferAllocatorInEffect(receiver.receivers().get(0).socket());
+
+        assertThat(allocator).isInstanceOf(PooledByteBufAllocator.class).isNotSameAs(PooledByteBufAllocator.DEFAULT);
+        var metric = ((PooledByteBufAllocator) allocator).metric();
+        // a batch of 32 reads of 64 KiB stays under a quarter of a chunk: the chunk is never freed
+        assertThat(32L * 65536).isLessThan(metric.chunkSize() / 4);
+        assertThat(metric.numDirectArenas()).isEqualTo(1);
     }
 
     @Test
