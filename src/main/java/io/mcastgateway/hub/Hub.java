@@ -86,10 +86,6 @@ public class Hub {
         return epoch;
     }
 
-    public int subscriberCount() {
-        return transport.subscriberCount();
-    }
-
     public long received() {
         return stats.received();
     }

@@ -55,11 +55,6 @@ public class LocalTransport implements Transport {
     }
 
     @Override
-    public synchronized int subscriberCount() {
-        return subscribers.size();
-    }
-
-    @Override
     public synchronized List<Subscriber> subscribers() {
         return List.copyOf(subscribers);
     }

@@ -43,10 +43,6 @@ public final class ReplayRing {
         return count;
     }
 
-    public int capacity() {
-        return slots.length;
-    }
-
     /** Every held event with a sequence number above {@code seq}, oldest first. */
     public List<StreamEvent> after(long seq) {
         long from = Math.max(seq + 1, oldestSeq());

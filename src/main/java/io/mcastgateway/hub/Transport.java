@@ -21,8 +21,6 @@ public interface Transport {
 
     void unsubscribe(Subscriber subscriber);
 
-    int subscriberCount();
-
     /** The subscribers of this process, a copy. */
     List<Subscriber> subscribers();
 

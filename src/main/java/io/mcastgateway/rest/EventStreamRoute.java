@@ -35,6 +35,7 @@ public class EventStreamRoute {
     private final Hub hub;
     private final StreamStats stats;
     private final GatewayConfig.Stream settings;
+    private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
 
     public EventStreamRoute(Vertx vertx, Hub hub, StreamStats stats, GatewayConfig config) {
         this.vertx = vertx;
@@ -42,8 +43,6 @@ public class EventStreamRoute {
         this.stats = stats;
         this.settings = config.stream();
     }
-
-    private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
 
     void register(@Observes Router router) {
         router.get(PATH).order(-1).handler(this::subscribe);
