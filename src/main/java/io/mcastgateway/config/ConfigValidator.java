@@ -33,6 +33,7 @@ public final class ConfigValidator {
         checkRange(problems, "mcast.ttl", config.ttl(), 0, 255);
         checkPositive(problems, "mcast.sender.interval", config.sender().interval());
         checkPositive(problems, "mcast.receiver.log-interval", config.receiver().logInterval());
+        checkPositive(problems, "mcast.receiver.retry-interval", config.receiver().retryInterval());
         checkPositive(problems, "mcast.stream.heartbeat", config.stream().heartbeat());
         checkRange(problems, "mcast.receiver.receive-buffer-size", config.receiver().receiveBufferSize(), 65536,
                 Integer.MAX_VALUE);

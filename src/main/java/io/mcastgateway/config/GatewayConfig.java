@@ -90,6 +90,10 @@ public interface GatewayConfig {
         /** Interval of the summary log line when log=summary. */
         @WithDefault("10s")
         Duration logInterval();
+
+        /** How long to wait before binding and joining again after an attempt failed. */
+        @WithDefault("5s")
+        Duration retryInterval();
     }
 
     interface Stream {

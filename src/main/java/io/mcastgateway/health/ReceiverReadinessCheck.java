@@ -38,6 +38,9 @@ public class ReceiverReadinessCheck implements HealthCheck {
             if (r.state() != GroupReceiver.State.JOINED) {
                 response.down().withData(prefix + "reason",
                         r.failure() != null ? r.failure() : "receiver is " + r.state().name().toLowerCase());
+                if (r.state() == GroupReceiver.State.FAILED) {
+                    response.withData(prefix + "retryEvery", r.retryInterval().toString());
+                }
             }
         }
         return response.build();

@@ -1,6 +1,9 @@
 package io.mcastgateway.multicast;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -11,59 +14,110 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
  * The receiving socket of one channel: bound (to the group address unless {@code mcast.bind=any}),
- * joined on the channel's interface, read with {@link ReadAllocatorTuning}.
+ * joined on the channel's interface, read with {@link ReadAllocatorTuning}. When binding or joining
+ * fails (the port is taken, the interface is not ready yet), the socket is closed and the attempt
+ * repeated every {@code retryInterval} until it succeeds or the receiver is stopped.
  */
 public final class GroupReceiver {
+
+    private static final Logger LOG = Logger.getLogger(GroupReceiver.class);
 
     public enum State {
         STARTING, JOINED, FAILED, CLOSED
     }
 
+    private final Vertx vertx;
     private final ChannelSpec channel;
-    private final DatagramSocket socket;
+    private final DatagramSocketOptions options;
+    private final Duration retryInterval;
+    private Handler<DatagramPacket> handler;
+    private volatile DatagramSocket socket;
     private volatile State state = State.STARTING;
     private volatile String failure;
+    private volatile long retryTimer = -1;
+    private int attempts;
 
-    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize) {
+    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval) {
+        this.vertx = vertx;
         this.channel = channel;
-        DatagramSocketOptions options = new DatagramSocketOptions()
+        this.retryInterval = retryInterval;
+        this.options = new DatagramSocketOptions()
                 .setIpV6(channel.ipv6())
                 .setReuseAddress(true) // other receivers of the group on this host (mcjoin, socat) may bind it too
                 .setReceiveBufferSize(receiveBufferSize);
-        this.socket = vertx.createDatagramSocket(options);
-        ReadAllocatorTuning.apply(socket);
     }
 
-    /** Binds and joins; the returned future fails with a message that says what went wrong. */
+    /** Binds and joins; the returned future (of the first attempt) fails with a message that says why. */
     Future<Void> start(Handler<DatagramPacket> handler) {
-        socket.handler(handler);
-        socket.exceptionHandler(e -> failure = "receive error: " + e.getMessage());
-        return socket.listen(channel.port(), channel.bindAddress())
+        this.handler = handler;
+        return attempt();
+    }
+
+    private Future<Void> attempt() {
+        attempts++;
+        DatagramSocket s = vertx.createDatagramSocket(options);
+        ReadAllocatorTuning.apply(s);
+        socket = s;
+        s.handler(handler);
+        s.exceptionHandler(e -> failure = "receive error: " + e.getMessage());
+        return s.listen(channel.port(), channel.bindAddress())
                 .recover(e -> Future.failedFuture("cannot bind " + channel.bindAddress() + ":" + channel.port()
                         + ": " + e.getMessage()))
-                .compose(s -> s.listenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
+                .compose(bound -> bound.listenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
                         .recover(e -> Future.failedFuture("cannot join " + channel.groupText() + " on "
                                 + channel.interfaceName() + ": " + e.getMessage())))
-                .onSuccess(v -> state = State.JOINED)
-                .onFailure(e -> {
-                    failure = e.getMessage();
-                    state = State.FAILED;
-                });
+                .onSuccess(v -> joined(s))
+                .onFailure(e -> failed(s, e.getMessage()));
     }
 
-    /** Leaves the group and closes the socket; waits at most {@code timeout}. */
+    private void joined(DatagramSocket s) {
+        if (state == State.CLOSED) {
+            s.close(); // stopped meanwhile
+            return;
+        }
+        if (attempts > 1) {
+            LOG.infof("Joined %s after %d attempts", channel, attempts);
+        }
+        failure = null;
+        state = State.JOINED;
+    }
+
+    private void failed(DatagramSocket s, String reason) {
+        s.close();
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (attempts > 1 && !reason.equals(failure)) {
+            LOG.warnf("Receiver of channel %s is still not joined: %s", channel, reason);
+        }
+        failure = reason;
+        state = State.FAILED;
+        retryTimer = vertx.setTimer(retryInterval.toMillis(), id -> {
+            if (state != State.CLOSED) {
+                attempt();
+            }
+        });
+    }
+
+    /** Stops retrying, leaves the group and closes the socket; waits at most {@code timeout}. */
     void stop(Duration timeout) {
         State was = state;
         state = State.CLOSED;
+        if (retryTimer >= 0) {
+            vertx.cancelTimer(retryTimer);
+        }
+        DatagramSocket s = socket;
+        if (s == null) {
+            return;
+        }
         Future<Void> leave = was == State.JOINED
-                ? socket.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
-                        .otherwiseEmpty()
+                ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null).otherwiseEmpty()
                 : Future.succeededFuture();
         try {
-            leave.compose(v -> socket.close()).toCompletionStage().toCompletableFuture()
-                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            leave.compose(v -> s.close()).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            socket.close();
+            s.close();
         }
     }
 
@@ -79,7 +133,12 @@ public final class GroupReceiver {
         return failure;
     }
 
+    /** The socket of the latest attempt. */
     public DatagramSocket socket() {
         return socket;
+    }
+
+    public Duration retryInterval() {
+        return retryInterval;
     }
 }

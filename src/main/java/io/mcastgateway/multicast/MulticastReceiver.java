@@ -54,7 +54,8 @@ public class MulticastReceiver {
             return;
         }
         receivers = channels.all().stream()
-                .map(c -> new GroupReceiver(vertx, c, config.receiver().receiveBufferSize()))
+                .map(c -> new GroupReceiver(vertx, c, config.receiver().receiveBufferSize(),
+                        config.receiver().retryInterval()))
                 .toList();
         for (GroupReceiver receiver : receivers) {
             try {
@@ -63,8 +64,8 @@ public class MulticastReceiver {
                 LOG.infof("Joined %s, bound to %s (%s)", receiver.channel(), receiver.channel().bindAddress(),
                         config.bind() == GatewayConfig.Bind.GROUP ? "group traffic only" : "any traffic to the port");
             } catch (Exception e) {
-                LOG.errorf("Receiver of channel %s is not joined: %s", receiver.channel(),
-                        receiver.failure() != null ? receiver.failure() : e.toString());
+                LOG.errorf("Receiver of channel %s is not joined: %s; retrying every %s", receiver.channel(),
+                        receiver.failure() != null ? receiver.failure() : e.toString(), receiver.retryInterval());
             }
         }
         if (logMode == LogMode.SUMMARY) {
