@@ -10,19 +10,21 @@ import io.mcastgateway.hub.Addresses;
 /**
  * One multicast channel: a group and port joined on one interface with one socket. The gateway
  * runs one channel, named {@value #DEFAULT_NAME}, built from the flat {@code mcast.*} settings.
+ *
+ * @param groupText the group address as text: canonical, without any scope suffix (formatted once,
+ *        it goes into every event)
  */
-public record ChannelSpec(String name, InetAddress group, int port, NetworkInterface networkInterface, int ttl,
-        Bind bind) {
+public record ChannelSpec(String name, InetAddress group, String groupText, int port,
+        NetworkInterface networkInterface, int ttl, Bind bind) {
 
     public static final String DEFAULT_NAME = "default";
 
-    public boolean ipv6() {
-        return group instanceof Inet6Address;
+    public ChannelSpec(String name, InetAddress group, int port, NetworkInterface networkInterface, int ttl, Bind bind) {
+        this(name, group, Addresses.canonical(group), port, networkInterface, ttl, bind);
     }
 
-    /** The group address as text: canonical, without any scope suffix. */
-    public String groupText() {
-        return Addresses.canonical(group);
+    public boolean ipv6() {
+        return group instanceof Inet6Address;
     }
 
     public String interfaceName() {
