@@ -94,6 +94,10 @@ public class Hub {
         return transport.subscribers().stream().map(Subscriber::info).toList();
     }
 
+    public int subscriberCount() {
+        return transport.subscriberCount();
+    }
+
     public int replaySize() {
         return transport.replaySize();
     }

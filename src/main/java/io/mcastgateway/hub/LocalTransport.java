@@ -60,6 +60,11 @@ public class LocalTransport implements Transport {
     }
 
     @Override
+    public synchronized int subscriberCount() {
+        return subscribers.size();
+    }
+
+    @Override
     public synchronized int replaySize() {
         return ring.size();
     }

@@ -24,6 +24,9 @@ public interface Transport {
     /** The subscribers of this process, a copy. */
     List<Subscriber> subscribers();
 
+    /** How many subscribers this process has. */
+    int subscriberCount();
+
     /** Events currently retained for replay. */
     int replaySize();
 }

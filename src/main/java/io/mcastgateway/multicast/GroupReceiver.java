@@ -26,21 +26,28 @@ public final class GroupReceiver {
         STARTING, JOINED, FAILED, CLOSED
     }
 
+    private static final long ERROR_LOG_PERIOD_MS = 10_000;
+
     private final Vertx vertx;
     private final ChannelSpec channel;
     private final DatagramSocketOptions options;
     private final Duration retryInterval;
+    private final ChannelTraffic traffic;
     private Handler<DatagramPacket> handler;
     private volatile DatagramSocket socket;
     private volatile State state = State.STARTING;
     private volatile String failure;
     private volatile long retryTimer = -1;
     private int attempts;
+    private long lastErrorLoggedAt;
+    private long errorsNotLogged;
 
-    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval) {
+    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval,
+            ChannelTraffic traffic) {
         this.vertx = vertx;
         this.channel = channel;
         this.retryInterval = retryInterval;
+        this.traffic = traffic;
         this.options = new DatagramSocketOptions()
                 .setIpV6(channel.ipv6())
                 .setReuseAddress(true) // other receivers of the group on this host (mcjoin, socat) may bind it too
@@ -59,7 +66,7 @@ public final class GroupReceiver {
         ReadAllocatorTuning.apply(s);
         socket = s;
         s.handler(handler);
-        s.exceptionHandler(e -> failure = "receive error: " + e.getMessage());
+        s.exceptionHandler(this::receiveError);
         return s.listen(channel.port(), channel.bindAddress())
                 .recover(e -> Future.failedFuture("cannot bind " + channel.bindAddress() + ":" + channel.port()
                         + ": " + e.getMessage()))
@@ -68,6 +75,20 @@ public final class GroupReceiver {
                                 + channel.interfaceName() + ": " + e.getMessage())))
                 .onSuccess(v -> joined(s))
                 .onFailure(e -> failed(s, e.getMessage()));
+    }
+
+    /** Counts every error the socket reports and logs at most one line per {@link #ERROR_LOG_PERIOD_MS}. */
+    private void receiveError(Throwable e) {
+        traffic.addReceiveError();
+        long now = System.currentTimeMillis();
+        if (now - lastErrorLoggedAt < ERROR_LOG_PERIOD_MS) {
+            errorsNotLogged++;
+            return;
+        }
+        LOG.warnf("Receive error on channel %s: %s%s", channel, e,
+                errorsNotLogged > 0 ? " (" + errorsNotLogged + " more since the last line)" : "");
+        lastErrorLoggedAt = now;
+        errorsNotLogged = 0;
     }
 
     private void joined(DatagramSocket s) {
@@ -111,7 +132,10 @@ public final class GroupReceiver {
             return;
         }
         Future<Void> leave = was == State.JOINED
-                ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null).otherwiseEmpty()
+                ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
+                        .onSuccess(v -> LOG.infof("Left %s", channel))
+                        .onFailure(e -> LOG.warnf("Leaving %s failed: %s", channel, e.getMessage()))
+                        .otherwiseEmpty()
                 : Future.succeededFuture();
         try {
             leave.compose(v -> s.close()).toCompletionStage().toCompletableFuture()

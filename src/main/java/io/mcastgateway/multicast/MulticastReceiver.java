@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.config.GatewayConfig.LogMode;
@@ -30,21 +31,26 @@ public class MulticastReceiver {
     private static final Logger LOG = Logger.getLogger(MulticastReceiver.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_PREVIEW_CHARS = 256;
+    static final String MDC_CHANNEL = "channel";
+    static final String MDC_SOURCE = "source";
+    static final String MDC_SIZE = "size";
 
     private final Vertx vertx;
     private final Channels channels;
     private final Hub hub;
     private final GatewayConfig config;
+    private final Traffic traffic;
     private final LogMode logMode;
     private final LongAdder sinceSummary = new LongAdder();
     private volatile List<GroupReceiver> receivers = List.of();
     private long summaryTimer = -1;
 
-    public MulticastReceiver(Vertx vertx, Channels channels, Hub hub, GatewayConfig config) {
+    public MulticastReceiver(Vertx vertx, Channels channels, Hub hub, GatewayConfig config, Traffic traffic) {
         this.vertx = vertx;
         this.channels = channels;
         this.hub = hub;
         this.config = config;
+        this.traffic = traffic;
         this.logMode = config.receiver().log();
     }
 
@@ -55,11 +61,12 @@ public class MulticastReceiver {
         }
         receivers = channels.all().stream()
                 .map(c -> new GroupReceiver(vertx, c, config.receiver().receiveBufferSize(),
-                        config.receiver().retryInterval()))
+                        config.receiver().retryInterval(), traffic.of(c)))
                 .toList();
         for (GroupReceiver receiver : receivers) {
+            ChannelTraffic counters = traffic.of(receiver.channel());
             try {
-                receiver.start(packet -> onDatagram(receiver.channel(), packet)).toCompletionStage()
+                receiver.start(packet -> onDatagram(receiver.channel(), counters, packet)).toCompletionStage()
                         .toCompletableFuture().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.infof("Joined %s, bound to %s (%s)", receiver.channel(), receiver.channel().bindAddress(),
                         config.bind() == GatewayConfig.Bind.GROUP ? "group traffic only" : "any traffic to the port");
@@ -84,14 +91,35 @@ public class MulticastReceiver {
         receivers = List.of();
     }
 
-    private void onDatagram(ChannelSpec channel, DatagramPacket packet) {
+    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, DatagramPacket packet) {
         long now = System.currentTimeMillis();
         byte[] payload = packet.data().getBytes();
+        counters.addReceived(payload.length);
         DatagramEvent event = hub.publish(channel, packet.sender().host(), packet.sender().port(), payload, now);
         if (logMode == LogMode.EACH) {
-            LOG.infof("Receive data from %s: %s", event.source(), preview(event));
+            logDatagram(event);
         } else if (logMode == LogMode.SUMMARY) {
             sinceSummary.increment();
+        }
+    }
+
+    /**
+     * The seed's line per datagram. Channel, source and size also go into the MDC for the duration of
+     * the call, so JSON console logs carry them as fields ({@code mdc.channel}, ...).
+     */
+    private static void logDatagram(DatagramEvent event) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        MDC.put(MDC_CHANNEL, event.channel());
+        MDC.put(MDC_SOURCE, event.source());
+        MDC.put(MDC_SIZE, event.size());
+        try {
+            LOG.infof("Receive data from %s: %s", event.source(), preview(event));
+        } finally {
+            MDC.remove(MDC_CHANNEL);
+            MDC.remove(MDC_SOURCE);
+            MDC.remove(MDC_SIZE);
         }
     }
 

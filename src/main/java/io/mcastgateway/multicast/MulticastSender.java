@@ -35,15 +35,17 @@ public class MulticastSender {
     private final EventBus bus;
     private final Channels channels;
     private final GatewayConfig config;
+    private final Traffic traffic;
     private DatagramSocket socket;
     private MessageConsumer<Object> consumer;
     private long timer = -1;
 
-    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, GatewayConfig config) {
+    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, GatewayConfig config, Traffic traffic) {
         this.vertx = vertx;
         this.bus = bus;
         this.channels = channels;
         this.config = config;
+        this.traffic = traffic;
     }
 
     void start(@Observes StartupEvent event) {
@@ -80,7 +82,9 @@ public class MulticastSender {
     /** Sends one datagram to the default channel's group. */
     public Future<Void> send(byte[] payload) {
         ChannelSpec channel = channels.defaultChannel();
-        return socket.send(Buffer.buffer(payload), channel.port(), channel.groupText());
+        ChannelTraffic counters = traffic.of(channel);
+        return socket.send(Buffer.buffer(payload), channel.port(), channel.groupText())
+                .onSuccess(v -> counters.addSent(payload.length));
     }
 
     private void onSendMessage(Message<Object> message) {

@@ -1,16 +1,26 @@
 package io.mcastgateway.rest;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamStats;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -30,18 +40,24 @@ import io.vertx.ext.web.RoutingContext;
 public class EventStreamRoute {
 
     public static final String PATH = "/api/events";
+    private static final Logger LOG = Logger.getLogger(EventStreamRoute.class);
+    private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final Hub hub;
     private final StreamStats stats;
     private final GatewayConfig.Stream settings;
+    private final Optional<Duration> shutdownDelay;
     private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
-    public EventStreamRoute(Vertx vertx, Hub hub, StreamStats stats, GatewayConfig config) {
+    public EventStreamRoute(Vertx vertx, Hub hub, StreamStats stats, GatewayConfig config,
+            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
         this.vertx = vertx;
         this.hub = hub;
         this.stats = stats;
         this.settings = config.stream();
+        this.shutdownDelay = shutdownDelay;
     }
 
     void register(@Observes Router router) {
@@ -49,6 +65,15 @@ public class EventStreamRoute {
     }
 
     private void subscribe(RoutingContext ctx) {
+        if (closing) {
+            // shutting down: tell the client to come back (to another instance) after the retry delay.
+            // A clean, empty stream rather than 503: EventSource gives up for good on an error status.
+            ctx.response().setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                    .end(SseFrames.retry(settings.retry().toMillis()));
+            return;
+        }
         String lastEventId = ctx.request().getHeader("Last-Event-ID");
         if (lastEventId == null) {
             lastEventId = ctx.request().getParam("lastEventId");
@@ -80,14 +105,46 @@ public class EventStreamRoute {
     }
 
     /**
-     * Ends every open stream. Clients reconnect with their Last-Event-ID (after the advised retry
-     * delay); on shutdown this lets them move to the next instance at once.
+     * Ends every open stream cleanly (the last chunk is written) and every stream opened from now on.
+     * Clients reconnect with their Last-Event-ID after the advised retry delay: on shutdown, to the next
+     * instance. The future completes when every end is written.
      */
-    public void endAll() {
-        open.forEach(SseSubscriber::end);
+    public Future<Void> endAll() {
+        closing = true;
+        List<Future<Void>> ends = open.stream().map(SseSubscriber::end).toList();
+        return Future.join(ends).mapEmpty();
     }
 
+    /**
+     * Shutdown began (SIGTERM): Quarkus' readiness check is DOWN from now on and the process waits
+     * {@code quarkus.shutdown.delay} so that the Service stops routing here. The streams go on during
+     * that delay and end when it is over, before Quarkus waits for open requests
+     * ({@code quarkus.shutdown.timeout}), so that wait is short.
+     */
+    void endAllAfterShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        long delay = LaunchMode.current() == LaunchMode.DEVELOPMENT ? 0 : shutdownDelay.map(Duration::toMillis).orElse(0L);
+        LOG.infof("Shutting down: readiness is DOWN; %d SSE stream(s) end in %d ms", open.size(), delay);
+        if (delay > 0) {
+            vertx.setTimer(delay, id -> endAll());
+        } else {
+            awaitEnds();
+        }
+    }
+
+    /** Also without a shutdown delay (and before the HTTP server closes): no stream is cut off mid-chunk. */
     void endAllOnShutdown(@Observes ShutdownEvent event) {
-        endAll();
+        awaitEnds();
+    }
+
+    private void awaitEnds() {
+        int streams = open.size();
+        try {
+            endAll().toCompletionStage().toCompletableFuture().get(END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (streams > 0) {
+                LOG.infof("Ended %d SSE stream(s)", streams);
+            }
+        } catch (Exception e) {
+            LOG.warnf("Not every SSE stream ended within %s: %s", END_TIMEOUT, e.toString());
+        }
     }
 }

@@ -12,6 +12,8 @@ import io.mcastgateway.hub.Subscriber;
 import io.mcastgateway.hub.SubscriberInfo;
 import io.mcastgateway.hub.Timestamps;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -129,14 +131,25 @@ final class SseSubscriber implements Subscriber {
         }
     }
 
-    /** Ends the response (the client sees the stream end); runs on the connection's event loop. */
-    void end() {
+    /**
+     * Ends the response on the connection's event loop: the client sees the stream end (the last chunk
+     * is written). The future completes when it is written, or at once when the stream already ended.
+     */
+    Future<Void> end() {
+        Promise<Void> ended = Promise.promise();
         context.runOnContext(v -> {
             if (!closed && !response.ended()) {
+                if (!parked) {
+                    drain(); // what is queued goes out before the end
+                }
                 closed = true;
-                response.end();
+                // a connection that is already gone is ended too
+                response.end().onComplete(ar -> ended.tryComplete());
+            } else {
+                ended.tryComplete();
             }
         });
+        return ended.future();
     }
 
     void close() {

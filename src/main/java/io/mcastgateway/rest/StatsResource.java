@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.StreamStats;
@@ -14,6 +17,7 @@ import io.mcastgateway.hub.SubscriberInfo;
 
 /** {@code GET /api/stats}: counts of the event stream since start. */
 @Path("/api/stats")
+@Tag(name = "stream")
 public class StatsResource {
 
     /**
@@ -42,6 +46,7 @@ public class StatsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "streamStats", summary = "Counts of the event stream since start, and each subscriber's")
     public Stats stats() {
         List<SubscriberInfo> subscribers = hub.subscribers();
         return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(), hub.replaySize(),

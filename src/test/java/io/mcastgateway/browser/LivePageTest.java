@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import io.mcastgateway.rest.EventStreamRoute;
 import io.mcastgateway.support.Multicast;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.mcastgateway.support.Tools;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -63,11 +63,8 @@ class LivePageTest {
 
     @BeforeAll
     static void startBrowser() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed) {
-            System.out.println("LivePageTest skipped: Debian's chromium and chromium-driver are not installed");
-        }
-        Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        // Debian's builds: apt-get install chromium chromium-driver
+        Tools.require("LivePageTest", Tools.missingCommands(CHROMIUM.toString(), CHROMEDRIVER.toString()));
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                         "--disable-quic", "--no-first-run", "--disable-background-networking",

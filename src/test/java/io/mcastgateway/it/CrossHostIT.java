@@ -20,12 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.mcastgateway.support.SseClient;
+import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -61,11 +61,7 @@ class CrossHostIT {
 
     @BeforeAll
     void startHostsAndGateways() {
-        String unavailable = Netns.unavailableReason();
-        if (unavailable != null) {
-            System.out.println("CrossHostIT skipped: " + unavailable);
-        }
-        Assumptions.assumeTrue(unavailable == null, "CrossHostIT skipped: " + unavailable);
+        Tools.require("CrossHostIT", Netns.unavailableReason());
         Netns.removeLeftovers();
         net = Netns.bridge();
         String nsA = net.host("gw-a", 1);

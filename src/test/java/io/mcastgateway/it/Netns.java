@@ -3,11 +3,11 @@ package io.mcastgateway.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.mcastgateway.support.Tools;
 
 /**
  * Test hosts in network namespaces: a bridge namespace and hosts attached to it by veth pairs, with
@@ -26,24 +26,11 @@ public final class Netns implements AutoCloseable {
 
     /** Why these tests cannot run here, or null when they can. */
     public static String unavailableReason() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "not root (network namespaces need it)";
+        if (Tools.notRoot() != null) {
+            return "root (network namespaces need it)";
         }
-        for (String tool : List.of("ip", "socat", "iperf")) {
-            if (!onPath(tool)) {
-                return "'" + tool + "' not installed (apt-get install iproute2 socat iperf)";
-            }
-        }
-        return null;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
+        String missing = Tools.missingCommands("ip", "socat", "iperf");
+        return missing == null ? null : missing + " (apt-get install iproute2 socat iperf)";
     }
 
     /** Deletes namespaces left behind by an earlier run that was killed. */

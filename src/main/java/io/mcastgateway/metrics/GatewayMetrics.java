@@ -1,0 +1,98 @@
+package io.mcastgateway.metrics;
+
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.mcastgateway.hub.Hub;
+import io.mcastgateway.hub.StreamStats;
+import io.mcastgateway.multicast.ChannelSpec;
+import io.mcastgateway.multicast.ChannelTraffic;
+import io.mcastgateway.multicast.Channels;
+import io.mcastgateway.multicast.GroupReceiver;
+import io.mcastgateway.multicast.MulticastReceiver;
+import io.mcastgateway.multicast.Traffic;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The gateway's meters at {@code /q/metrics}. Every one reads counters the gateway keeps anyway
+ * ({@link ChannelTraffic}, {@link StreamStats}) when it is scraped: nothing is looked up or allocated
+ * per datagram. Vert.x's own socket metrics are off ({@code quarkus.micrometer.binder.vertx.enabled}):
+ * they would look up a meter per datagram, tagged with each sender's address.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Channels channels;
+    private final Traffic traffic;
+    private final MulticastReceiver receiver;
+    private final Hub hub;
+    private final StreamStats stats;
+
+    public GatewayMetrics(MeterRegistry registry, Channels channels, Traffic traffic, MulticastReceiver receiver,
+            Hub hub, StreamStats stats) {
+        this.registry = registry;
+        this.channels = channels;
+        this.traffic = traffic;
+        this.receiver = receiver;
+        this.hub = hub;
+        this.stats = stats;
+    }
+
+    void bind(@Observes StartupEvent event) {
+        for (ChannelSpec channel : channels.all()) {
+            Tags tags = Tags.of("channel", channel.name(), "group", channel.groupText());
+            ChannelTraffic t = traffic.of(channel);
+            counter("mcast.datagrams.received", "Datagrams received on the channel's group", null, tags, t,
+                    ChannelTraffic::received);
+            counter("mcast.received", "Payload bytes received on the channel's group", "bytes", tags, t,
+                    ChannelTraffic::receivedBytes);
+            counter("mcast.datagrams.sent", "Datagrams sent to the channel's group", null, tags, t,
+                    ChannelTraffic::sent);
+            counter("mcast.sent", "Payload bytes sent to the channel's group", "bytes", tags, t,
+                    ChannelTraffic::sentBytes);
+            counter("mcast.receive.errors", "Errors reported by the channel's receiving socket", null, tags, t,
+                    ChannelTraffic::receiveErrors);
+            Gauge.builder("mcast.channel.joined", receiver, r -> joined(r, channel.name()))
+                    .description("1 while the channel's receiver is bound and joined, else 0")
+                    .tags(tags.and("interface", channel.interfaceName()))
+                    .strongReference(true)
+                    .register(registry);
+        }
+        Gauge.builder("mcast.sse.subscribers", hub, Hub::subscriberCount)
+                .description("Server-Sent Events streams open now")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("mcast.sse.events.delivered", stats, StreamStats::delivered)
+                .description("Events written to SSE subscribers, summed over subscribers")
+                .register(registry);
+        FunctionCounter.builder("mcast.sse.events.dropped", stats, StreamStats::dropped)
+                .description("Events SSE subscribers lost because they did not read fast enough")
+                .register(registry);
+        Gauge.builder("mcast.replay.events", hub, Hub::replaySize)
+                .description("Events retained for Last-Event-ID replay")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void counter(String name, String description, String unit, Tags tags, ChannelTraffic t,
+            ToDoubleFunction<ChannelTraffic> value) {
+        FunctionCounter.builder(name, t, value).description(description).baseUnit(unit).tags(tags)
+                .register(registry);
+    }
+
+    private static double joined(MulticastReceiver receiver, String channel) {
+        for (GroupReceiver r : receiver.receivers()) {
+            if (r.channel().name().equals(channel)) {
+                return r.state() == GroupReceiver.State.JOINED ? 1 : 0;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package io.mcastgateway.multicast;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one channel's sockets moved since start: datagrams and payload bytes received and sent, and
+ * errors the receiving socket reported. Incremented on the socket's event loop (one uncontended add,
+ * nothing looked up per datagram), read when metrics are scraped.
+ */
+public final class ChannelTraffic {
+
+    private final String channel;
+    private final LongAdder received = new LongAdder();
+    private final LongAdder receivedBytes = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder sentBytes = new LongAdder();
+    private final LongAdder receiveErrors = new LongAdder();
+
+    ChannelTraffic(String channel) {
+        this.channel = channel;
+    }
+
+    void addReceived(int bytes) {
+        received.increment();
+        receivedBytes.add(bytes);
+    }
+
+    void addSent(int bytes) {
+        sent.increment();
+        sentBytes.add(bytes);
+    }
+
+    void addReceiveError() {
+        receiveErrors.increment();
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public long received() {
+        return received.sum();
+    }
+
+    public long receivedBytes() {
+        return receivedBytes.sum();
+    }
+
+    public long sent() {
+        return sent.sum();
+    }
+
+    public long sentBytes() {
+        return sentBytes.sum();
+    }
+
+    public long receiveErrors() {
+        return receiveErrors.sum();
+    }
+}

@@ -1,0 +1,27 @@
+package io.mcastgateway.multicast;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The {@link ChannelTraffic} of every channel, created once at startup. */
+@ApplicationScoped
+public class Traffic {
+
+    private final Map<String, ChannelTraffic> byChannel = new LinkedHashMap<>();
+
+    public Traffic(Channels channels) {
+        for (ChannelSpec channel : channels.all()) {
+            byChannel.put(channel.name(), new ChannelTraffic(channel.name()));
+        }
+    }
+
+    public ChannelTraffic of(ChannelSpec channel) {
+        return byChannel.get(channel.name());
+    }
+
+    public Iterable<ChannelTraffic> all() {
+        return byChannel.values();
+    }
+}
