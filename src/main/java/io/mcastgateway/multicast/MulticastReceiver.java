@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.ExtLogRecord.FormatStyle;
+import org.jboss.logmanager.Level;
 
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.config.GatewayConfig.LogMode;
@@ -29,6 +31,8 @@ import io.vertx.core.datagram.DatagramPacket;
 public class MulticastReceiver {
 
     private static final Logger LOG = Logger.getLogger(MulticastReceiver.class);
+    private static final String LOG_NAME = MulticastReceiver.class.getName();
+    private static final org.jboss.logmanager.Logger RECORD_LOG = org.jboss.logmanager.Logger.getLogger(LOG_NAME);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_PREVIEW_CHARS = 256;
     static final String MDC_CHANNEL = "channel";
@@ -104,23 +108,23 @@ public class MulticastReceiver {
     }
 
     /**
-     * The seed's line per datagram. Channel, source and size also go into the MDC for the duration of
-     * the call, so JSON console logs carry them as fields ({@code mdc.channel}, ...).
+     * The seed's line per datagram. Channel, source and size also travel with the record as MDC
+     * entries, so JSON console logs carry them as fields ({@code mdc.channel}, ...). They are set on the
+     * record itself: the console handler is asynchronous and formats on its own thread, where the
+     * receiving thread's MDC is not seen.
      */
     private static void logDatagram(DatagramEvent event) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        MDC.put(MDC_CHANNEL, event.channel());
-        MDC.put(MDC_SOURCE, event.source());
-        MDC.put(MDC_SIZE, event.size());
-        try {
-            LOG.infof("Receive data from %s: %s", event.source(), preview(event));
-        } finally {
-            MDC.remove(MDC_CHANNEL);
-            MDC.remove(MDC_SOURCE);
-            MDC.remove(MDC_SIZE);
-        }
+        ExtLogRecord record = new ExtLogRecord(Level.INFO, "Receive data from %s: %s", FormatStyle.PRINTF,
+                MulticastReceiver.class.getName());
+        record.setParameters(new Object[] { event.source(), preview(event) });
+        record.setLoggerName(LOG_NAME);
+        record.putMdc(MDC_CHANNEL, event.channel());
+        record.putMdc(MDC_SOURCE, event.source());
+        record.putMdc(MDC_SIZE, Integer.toString(event.size()));
+        RECORD_LOG.logRaw(record);
     }
 
     private void logSummary() {

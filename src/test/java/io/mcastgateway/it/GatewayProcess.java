@@ -64,6 +64,11 @@ public final class GatewayProcess implements AutoCloseable {
         return log;
     }
 
+    /** Sends SIGTERM (as {@code kill}, {@code podman stop} or a pod's termination do) and returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -1,12 +1,10 @@
 package io.mcastgateway.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
+import io.mcastgateway.support.Commands;
 import io.mcastgateway.support.Tools;
 
 /**
@@ -115,29 +113,11 @@ public final class Netns implements AutoCloseable {
     }
 
     static String run(List<String> command) {
-        return run(command, new byte[0], 30);
+        return Commands.run(command);
     }
 
     static String run(List<String> command, byte[] input, int timeoutSeconds) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().write(input);
-            p.getOutputStream().close();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + ": no end after " + timeoutSeconds + " s");
-            }
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Commands.run(command, Map.of(), input, timeoutSeconds);
     }
 
     /** Deletes every namespace (and with them every veth) this instance created. */

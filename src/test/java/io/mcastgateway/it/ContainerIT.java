@@ -1,0 +1,131 @@
+package io.mcastgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Commands;
+import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.Tools;
+
+/**
+ * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
+ * from Debian's packages (no registry is reachable here), run with host networking on lo: it
+ * streams a datagram sent to the group, runs as a non-root user, honours JAVA_OPTS, and stops
+ * cleanly on {@code podman stop} (SIGTERM) within the grace period.
+ */
+class ContainerIT {
+
+    static final String BASE_IMAGE = "localhost/mcast-gateway-base:bookworm";
+    private static final String IMAGE = "localhost/mcast-gateway:it";
+    private static final String CONTAINER = "mcast-gateway-it";
+    private static final int PORT = 23996;
+    private static final int HTTP_PORT = 18083;
+    private static final int GRACE_SECONDS = 30;
+    private static final Path WORK = GatewayProcess.BASEDIR.resolve("target/container");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void shouldStreamFromItsContainerAsNonRootAndStopCleanlyOnSigterm() throws Exception {
+        String missing = Tools.notRoot() != null ? "root (podman here runs as root)"
+                : Tools.missingCommands("podman", "runc", "mmdebstrap", "curl");
+        Tools.require("ContainerIT", missing == null ? null : missing + " (apt-get install podman runc mmdebstrap curl)");
+        Files.createDirectories(WORK);
+        Path conf = WORK.resolve("containers.conf");
+        // this machine refuses the default ulimits
+        Files.writeString(conf, "[containers]\ndefault_ulimits = []\n");
+        ensureBaseImage(conf);
+        podman(conf, 300, "build", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-f",
+                GatewayProcess.BASEDIR.resolve("src/main/docker/Dockerfile.jvm").toString(), "-t", IMAGE,
+                GatewayProcess.BASEDIR.toString());
+        removeContainer(conf);
+        GatewayProcess curl = null;
+        try (DatagramSocket sender = Multicast.sender()) {
+            podman(conf, 60, "run", "-d", "--name", CONTAINER, "--network", "host",
+                    "-e", "MCAST_INTERFACE=lo", "-e", "MCAST_PORT=" + PORT, "-e", "MCAST_SENDER_ENABLED=false",
+                    "-e", "QUARKUS_SHUTDOWN_DELAY=2s",
+                    // the HTTP port comes only through JAVA_OPTS: reaching it proves they are honoured
+                    "-e", "JAVA_OPTS=-XX:MaxRAMPercentage=50 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+                            + " -Dquarkus.http.port=" + HTTP_PORT,
+                    IMAGE);
+            URI ready = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200);
+
+            curl = GatewayProcess.start("container-curl", GatewayProcess.BASEDIR, Map.of(),
+                    List.of("curl", "-sS", "-N", "http://localhost:" + HTTP_PORT + "/api/events"));
+            GatewayProcess client = curl;
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.output().startsWith("retry:"));
+            String text = "into the container " + UUID.randomUUID();
+            Multicast.sendTo(sender, text.getBytes(), Multicast.GROUP, PORT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.output().contains("\"text\":\"" + text + "\""));
+
+            String pid = podman(conf, 30, "inspect", "-f", "{{.State.Pid}}", CONTAINER).trim();
+            String uids = Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+            assertThat(uids.split("\\s+")).as(uids).containsExactly("Uid:", "185", "185", "185", "185");
+            assertThat(Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' '))
+                    .startsWith("java -XX:MaxRAMPercentage=50 ").contains("-jar /deployments/quarkus-run.jar");
+
+            long start = System.nanoTime();
+            podman(conf, GRACE_SECONDS + 30, "stop", "-t", String.valueOf(GRACE_SECONDS), CONTAINER);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as("podman stop").isLessThan(Duration.ofSeconds(GRACE_SECONDS));
+            assertThat(podman(conf, 30, "inspect", "-f", "{{.State.ExitCode}}", CONTAINER).trim())
+                    .as("exit status after SIGTERM (143 = 128 + 15; 137 would be the SIGKILL after the grace period)")
+                    .isEqualTo("143");
+            assertThat(curl.waitFor(10)).as("curl -N's exit status: the stream ended cleanly").isEqualTo(0);
+            assertThat(podman(conf, 30, "logs", CONTAINER)).contains("Left default " + Multicast.GROUP + ":" + PORT + " on lo");
+        } finally {
+            if (curl != null) {
+                curl.close();
+            }
+            removeContainer(conf);
+        }
+    }
+
+    /** The Java 17 base image from Debian's packages; kept between runs (about 40 s to make). */
+    private static void ensureBaseImage(Path conf) {
+        try {
+            podman(conf, 30, "image", "exists", BASE_IMAGE);
+            return;
+        } catch (IllegalStateException absent) {
+            // make it
+        }
+        Path tar = WORK.resolve("base.tar");
+        Commands.run(List.of("mmdebstrap", "--variant=apt", "--include=openjdk-17-jre-headless,ca-certificates",
+                "bookworm", tar.toString()), Map.of(), new byte[0], 600);
+        podman(conf, 300, "import", tar.toString(), BASE_IMAGE);
+        try {
+            Files.delete(tar);
+        } catch (Exception e) {
+            // only space
+        }
+    }
+
+    private static void removeContainer(Path conf) {
+        podman(conf, 60, "rm", "-f", "--ignore", CONTAINER);
+    }
+
+    /** podman as it works on these machines: runc, cgroupfs, no default ulimits. */
+    static String podman(Path conf, int timeoutSeconds, String... args) {
+        List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"));
+        command.addAll(List.of(args));
+        return Commands.run(command, Map.of("CONTAINERS_CONF", conf.toString()), new byte[0], timeoutSeconds);
+    }
+}
