@@ -25,8 +25,8 @@ import io.mcastgateway.support.Tools;
 /**
  * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
  * from Debian's packages (no registry is reachable here), run with host networking on lo: it
- * streams a datagram sent to the group, runs as a non-root user, honours JAVA_OPTS, and stops
- * cleanly on {@code podman stop} (SIGTERM) within the grace period.
+ * streams a datagram sent to the group, runs as a non-root user with a read-only root and no
+ * capabilities (as the Kubernetes manifests run it), honours JAVA_OPTS, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
 class ContainerIT {
 
@@ -56,6 +56,9 @@ class ContainerIT {
         GatewayProcess curl = null;
         try (DatagramSocket sender = Multicast.sender()) {
             podman(conf, 60, "run", "-d", "--name", CONTAINER, "--network", "host",
+                    // what the Kubernetes manifests' securityContext asks: read-only root (a tmpfs on /tmp),
+                    // no capabilities, no privilege escalation
+                    "--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                     "-e", "MCAST_INTERFACE=lo", "-e", "MCAST_PORT=" + PORT, "-e", "MCAST_SENDER_ENABLED=false",
                     "-e", "QUARKUS_SHUTDOWN_DELAY=2s",
                     // the HTTP port comes only through JAVA_OPTS: reaching it proves they are honoured

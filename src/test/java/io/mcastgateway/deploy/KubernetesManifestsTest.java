@@ -1,0 +1,241 @@
+package io.mcastgateway.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.support.Commands;
+import io.mcastgateway.support.Tools;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.WithName;
+
+/**
+ * The Kubernetes manifests, rendered by {@code kubectl kustomize} (base and every overlay), checked
+ * against the running application: probe paths answer, the port is the app's, every MCAST_* name is a
+ * real setting, the pod is unprivileged, and the image is the one the README builds.
+ */
+@QuarkusTest
+class KubernetesManifestsTest {
+
+    private static final Path KUBERNETES = Path.of("deploy/kubernetes");
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private static Map<String, List<JsonNode>> rendered;
+
+    @BeforeAll
+    static void render() throws IOException {
+        Tools.require("KubernetesManifestsTest", Tools.missingCommands("kubectl"));
+        rendered = new HashMap<>();
+        List<Path> dirs = new ArrayList<>(List.of(KUBERNETES.resolve("base")));
+        try (Stream<Path> overlays = Files.list(KUBERNETES.resolve("overlays"))) {
+            overlays.filter(Files::isDirectory).sorted().forEach(dirs::add);
+        }
+        for (Path dir : dirs) {
+            String yaml = Commands.run(List.of("kubectl", "kustomize", dir.toString()), Map.of(), new byte[0], 60);
+            try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+                rendered.put(dir.toString(), docs.readAll());
+            }
+        }
+    }
+
+    @Test
+    void shouldRenderTheBaseAndAtLeastOneOverlay() {
+        assertThat(rendered).hasSizeGreaterThanOrEqualTo(2);
+        rendered.forEach((dir, docs) -> assertThat(docs).as(dir).extracting(d -> d.path("kind").asText())
+                .contains("DaemonSet", "Service", "ConfigMap"));
+    }
+
+    @Test
+    void shouldRunOneGatewayPerNodeOnTheNodesNetworkWithRollingUpdates() {
+        rendered.forEach((dir, docs) -> {
+            JsonNode daemonSet = one(docs, "DaemonSet");
+            JsonNode pod = daemonSet.path("spec").path("template").path("spec");
+            assertThat(pod.path("hostNetwork").asBoolean()).as(dir).isTrue();
+            assertThat(pod.path("dnsPolicy").asText()).as(dir).isEqualTo("ClusterFirstWithHostNet");
+            assertThat(daemonSet.path("spec").path("updateStrategy").path("type").asText()).as(dir).isEqualTo("RollingUpdate");
+            assertThat(daemonSet.path("spec").path("selector").path("matchLabels").isEmpty()).as(dir).isFalse();
+        });
+    }
+
+    @Test
+    void shouldProbeTheApplicationsRealHealthEndpointsOnItsHttpPort() {
+        int appPort = prodHttpPort();
+        rendered.forEach((dir, docs) -> {
+            JsonNode container = container(docs);
+            JsonNode http = port(container, "http");
+            assertThat(http.path("containerPort").asInt()).as(dir).isEqualTo(appPort);
+            Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe",
+                    "/q/health/ready", "livenessProbe", "/q/health/live");
+            probes.forEach((probe, expected) -> {
+                JsonNode get = container.path(probe).path("httpGet");
+                assertThat(get.path("path").asText()).as(dir + " " + probe).isEqualTo(expected);
+                JsonNode probePort = get.path("port");
+                assertThat(probePort.isInt() ? probePort.asInt() : port(container, probePort.asText()).path("containerPort").asInt())
+                        .as(dir + " " + probe + " port").isEqualTo(appPort);
+                // the path answers on the running application
+                given().when().get(get.path("path").asText()).then().statusCode(200).body("status", is("UP"));
+            });
+            JsonNode service = one(docs, "Service");
+            assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).as(dir).isEqualTo("http");
+            JsonNode podLabels = one(docs, "DaemonSet").path("spec").path("template").path("metadata").path("labels");
+            service.path("spec").path("selector").fields().forEachRemaining(
+                    e -> assertThat(podLabels.path(e.getKey()).asText()).as(dir + " selector " + e.getKey()).isEqualTo(e.getValue().asText()));
+        });
+    }
+
+    @Test
+    void shouldNameOnlyRealConfigurationKeys() {
+        Set<String> known = envNames(GatewayConfig.class, "MCAST");
+        assertThat(known).contains("MCAST_INTERFACE", "MCAST_GROUP", "MCAST_RECEIVER_LOG", "MCAST_STREAM_REPLAY_SIZE");
+        rendered.forEach((dir, docs) -> {
+            List<String> named = new ArrayList<>();
+            docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
+                    .forEach(cm -> cm.path("data").fieldNames().forEachRemaining(named::add));
+            container(docs).path("env").forEach(e -> named.add(e.path("name").asText()));
+            assertThat(named).as(dir).contains("MCAST_INTERFACE");
+            assertThat(named.stream().filter(n -> n.startsWith("MCAST_"))).as(dir + ": MCAST_* names").allMatch(known::contains);
+            container(docs).path("envFrom").forEach(from -> assertThat(docs).as(dir).anyMatch(d -> d.path("kind").asText()
+                    .equals("ConfigMap") && d.path("metadata").path("name").asText().equals(from.path("configMapRef").path("name").asText())));
+        });
+    }
+
+    @Test
+    void shouldRunUnprivilegedWithAReadOnlyRootAndWritableTmp() {
+        rendered.forEach((dir, docs) -> {
+            JsonNode pod = one(docs, "DaemonSet").path("spec").path("template").path("spec");
+            JsonNode container = container(docs);
+            JsonNode security = container.path("securityContext");
+            assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(dir).isTrue();
+            assertThat(security.path("privileged").asBoolean(false)).as(dir).isFalse();
+            assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(dir).isFalse();
+            assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(dir).isTrue();
+            assertThat(security.path("capabilities").path("drop").toString()).as(dir).contains("\"ALL\"");
+            assertThat(security.path("capabilities").has("add")).as(dir).isFalse();
+            JsonNode tmp = null;
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("mountPath").asText().equals("/tmp")) {
+                    tmp = mount;
+                }
+            }
+            assertThat(tmp).as(dir + ": /tmp mounted").isNotNull();
+            String volume = tmp.path("name").asText();
+            assertThat(pod.path("volumes").findValues("name").stream().map(JsonNode::asText)).as(dir).contains(volume);
+            for (JsonNode v : pod.path("volumes")) {
+                if (v.path("name").asText().equals(volume)) {
+                    assertThat(v.has("emptyDir")).as(dir + ": /tmp is an emptyDir").isTrue();
+                }
+            }
+            for (String kind : List.of("requests", "limits")) {
+                assertThat(container.path("resources").path(kind).has("cpu")).as(dir + " " + kind).isTrue();
+                assertThat(container.path("resources").path(kind).has("memory")).as(dir + " " + kind).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void shouldGiveTheGatewayMoreTimeToStopThanItsShutdownDelayAndTimeout() {
+        rendered.forEach((dir, docs) -> {
+            Map<String, String> env = new HashMap<>();
+            docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
+                    .forEach(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+            Duration delay = duration(env.get("QUARKUS_SHUTDOWN_DELAY"), "quarkus.shutdown.delay");
+            Duration timeout = duration(env.get("QUARKUS_SHUTDOWN_TIMEOUT"), "quarkus.shutdown.timeout");
+            long grace = one(docs, "DaemonSet").path("spec").path("template").path("spec")
+                    .path("terminationGracePeriodSeconds").asLong();
+            assertThat(Duration.ofSeconds(grace)).as(dir).isGreaterThan(delay.plus(timeout));
+        });
+    }
+
+    @Test
+    void shouldDeployTheImageTheReadmeBuilds() throws IOException {
+        Matcher build = Pattern.compile("podman build -f src/main/docker/Dockerfile\\.jvm -t (\\S+) \\.")
+                .matcher(Files.readString(Path.of("README.md")));
+        assertThat(build.find()).as("the README's podman build command").isTrue();
+        String image = build.group(1);
+        rendered.forEach((dir, docs) -> assertThat(container(docs).path("image").asText()).as(dir).isEqualTo(image));
+    }
+
+    private static JsonNode one(List<JsonNode> docs, String kind) {
+        List<JsonNode> found = docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    private static JsonNode container(List<JsonNode> docs) {
+        JsonNode containers = one(docs, "DaemonSet").path("spec").path("template").path("spec").path("containers");
+        assertThat(containers.size()).isEqualTo(1);
+        return containers.get(0);
+    }
+
+    private static JsonNode port(JsonNode container, String name) {
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no port named " + name + " in " + container.path("ports"));
+    }
+
+    private static Duration duration(String value, String key) {
+        String text = value != null ? value : ConfigProvider.getConfig().getValue(key, String.class);
+        return Duration.parse("PT" + text.toUpperCase());
+    }
+
+    /** quarkus.http.port as the packaged application (prod profile) has it. */
+    private static int prodHttpPort() {
+        Properties properties = new Properties();
+        try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return Integer.parseInt(properties.getProperty("%prod.quarkus.http.port",
+                properties.getProperty("quarkus.http.port", "8080")));
+    }
+
+    /** The environment variable of every key of the @ConfigMapping, e.g. MCAST_RECEIVER_LOG_INTERVAL. */
+    static Set<String> envNames(Class<?> group, String prefix) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : group.getDeclaredMethods()) {
+            if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0) {
+                continue;
+            }
+            WithName withName = m.getAnnotation(WithName.class);
+            String key = withName != null ? withName.value() : m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            String env = prefix + "_" + key.toUpperCase().replaceAll("[.-]", "_");
+            Class<?> type = m.getReturnType();
+            if (type.isInterface() && type.getDeclaringClass() == GatewayConfig.class) {
+                names.addAll(envNames(type, env));
+            } else {
+                names.add(env);
+            }
+        }
+        return names;
+    }
+}
