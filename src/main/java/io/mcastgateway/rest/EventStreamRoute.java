@@ -105,12 +105,10 @@ public class EventStreamRoute {
     }
 
     /**
-     * Ends every open stream cleanly (the last chunk is written) and every stream opened from now on.
-     * Clients reconnect with their Last-Event-ID after the advised retry delay: on shutdown, to the next
-     * instance. The future completes when every end is written.
+     * Ends every open stream cleanly (the last chunk is written). Clients reconnect with their
+     * Last-Event-ID after the advised retry delay. The future completes when every end is written.
      */
     public Future<Void> endAll() {
-        closing = true;
         List<Future<Void>> ends = open.stream().map(SseSubscriber::end).toList();
         return Future.join(ends).mapEmpty();
     }
@@ -125,7 +123,7 @@ public class EventStreamRoute {
         long delay = LaunchMode.current() == LaunchMode.DEVELOPMENT ? 0 : shutdownDelay.map(Duration::toMillis).orElse(0L);
         LOG.infof("Shutting down: readiness is DOWN; %d SSE stream(s) end in %d ms", open.size(), delay);
         if (delay > 0) {
-            vertx.setTimer(delay, id -> endAll());
+            vertx.setTimer(delay, id -> closeStreams());
         } else {
             awaitEnds();
         }
@@ -136,10 +134,16 @@ public class EventStreamRoute {
         awaitEnds();
     }
 
+    /** From now on every stream, open or new, ends: on shutdown, clients move to the next instance. */
+    private Future<Void> closeStreams() {
+        closing = true;
+        return endAll();
+    }
+
     private void awaitEnds() {
         int streams = open.size();
         try {
-            endAll().toCompletionStage().toCompletableFuture().get(END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            closeStreams().toCompletionStage().toCompletableFuture().get(END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (streams > 0) {
                 LOG.infof("Ended %d SSE stream(s)", streams);
             }
