@@ -2,11 +2,14 @@ package io.mcastgateway.multicast;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
@@ -14,9 +17,13 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
  * The receiving socket of one channel: bound (to the group address unless {@code mcast.bind=any}),
- * joined on the channel's interface, read with {@link ReadAllocatorTuning}. When binding or joining
- * fails (the port is taken, the interface is not ready yet), the socket is closed and the attempt
- * repeated every {@code retryInterval} until it succeeds or the receiver is stopped.
+ * joined on the channel's interface, read with {@link ReadAllocatorTuning}. When setting up, binding
+ * or joining fails (the port is taken, the interface is not ready yet), the socket is closed and the
+ * attempt repeated every {@code retryInterval} until it succeeds or the receiver is stopped.
+ * <p>
+ * Every change of state (an attempt, its outcome, the retry timer, stopping) runs on the receiver's
+ * Vert.x context, one at a time, which is also where its socket delivers datagrams: a stop can't
+ * interleave with an attempt that is finishing, and no timer or socket outlives it.
  */
 public final class GroupReceiver {
 
@@ -29,25 +36,36 @@ public final class GroupReceiver {
     private static final long ERROR_LOG_PERIOD_MS = 10_000;
 
     private final Vertx vertx;
+    private final Context context;
     private final ChannelSpec channel;
     private final DatagramSocketOptions options;
     private final Duration retryInterval;
     private final ChannelTraffic traffic;
+    private final Consumer<DatagramSocket> tuning;
     private Handler<DatagramPacket> handler;
+    // written on the context only; volatile for readers elsewhere (health, metrics)
     private volatile DatagramSocket socket;
     private volatile State state = State.STARTING;
     private volatile String failure;
-    private volatile long retryTimer = -1;
+    private long retryTimer = -1;
     private int attempts;
     private long lastErrorLoggedAt;
     private long errorsNotLogged;
 
     GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval,
             ChannelTraffic traffic) {
+        this(vertx, channel, receiveBufferSize, retryInterval, traffic, ReadAllocatorTuning::apply);
+    }
+
+    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval,
+            ChannelTraffic traffic, Consumer<DatagramSocket> tuning) {
         this.vertx = vertx;
+        // created at startup (off the event loops): the event-loop context of the starting thread
+        this.context = vertx.getOrCreateContext();
         this.channel = channel;
         this.retryInterval = retryInterval;
         this.traffic = traffic;
+        this.tuning = tuning;
         this.options = new DatagramSocketOptions()
                 .setIpV6(channel.ipv6())
                 .setReuseAddress(true) // other receivers of the group on this host (mcjoin, socat) may bind it too
@@ -57,24 +75,38 @@ public final class GroupReceiver {
     /** Binds and joins; the returned future (of the first attempt) fails with a message that says why. */
     Future<Void> start(Handler<DatagramPacket> handler) {
         this.handler = handler;
-        return attempt();
+        Promise<Void> first = Promise.promise();
+        context.runOnContext(v -> attempt().onComplete(first));
+        return first.future();
     }
 
+    /** One attempt to set up, bind and join; runs on the context. */
     private Future<Void> attempt() {
+        if (state == State.CLOSED) {
+            return Future.failedFuture("stopped");
+        }
         attempts++;
-        DatagramSocket s = vertx.createDatagramSocket(options);
-        ReadAllocatorTuning.apply(s);
-        socket = s;
-        s.handler(handler);
-        s.exceptionHandler(this::receiveError);
-        return s.listen(channel.port(), channel.bindAddress())
+        DatagramSocket s = null;
+        try {
+            s = vertx.createDatagramSocket(options); // on the context: the socket belongs to it
+            tuning.accept(s);
+        } catch (RuntimeException e) {
+            String reason = "cannot set up the receiving socket: " + e.getMessage();
+            failed(s, reason);
+            return Future.failedFuture(reason);
+        }
+        DatagramSocket created = s;
+        socket = created;
+        created.handler(handler);
+        created.exceptionHandler(this::receiveError);
+        return created.listen(channel.port(), channel.bindAddress())
                 .recover(e -> Future.failedFuture("cannot bind " + channel.bindAddress() + ":" + channel.port()
                         + ": " + e.getMessage()))
                 .compose(bound -> bound.listenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
                         .recover(e -> Future.failedFuture("cannot join " + channel.groupText() + " on "
                                 + channel.interfaceName() + ": " + e.getMessage())))
-                .onSuccess(v -> joined(s))
-                .onFailure(e -> failed(s, e.getMessage()));
+                .onSuccess(v -> joined(created))
+                .onFailure(e -> failed(created, e.getMessage()));
     }
 
     /** Counts every error the socket reports and logs at most one line per {@link #ERROR_LOG_PERIOD_MS}. */
@@ -103,8 +135,11 @@ public final class GroupReceiver {
         state = State.JOINED;
     }
 
+    /** The attempt failed: close its socket, say why, try again after the retry interval. */
     private void failed(DatagramSocket s, String reason) {
-        s.close();
+        if (s != null) {
+            s.close();
+        }
         if (state == State.CLOSED) {
             return;
         }
@@ -114,34 +149,41 @@ public final class GroupReceiver {
         failure = reason;
         state = State.FAILED;
         retryTimer = vertx.setTimer(retryInterval.toMillis(), id -> {
-            if (state != State.CLOSED) {
-                attempt();
-            }
+            retryTimer = -1;
+            attempt();
         });
     }
 
     /** Stops retrying, leaves the group and closes the socket; waits at most {@code timeout}. */
     void stop(Duration timeout) {
-        State was = state;
-        state = State.CLOSED;
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-        }
-        DatagramSocket s = socket;
-        if (s == null) {
-            return;
-        }
-        Future<Void> leave = was == State.JOINED
-                ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
-                        .onSuccess(v -> LOG.infof("Left %s", channel))
-                        .onFailure(e -> LOG.warnf("Leaving %s failed: %s", channel, e.getMessage()))
-                        .otherwiseEmpty()
-                : Future.succeededFuture();
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            State was = state;
+            state = State.CLOSED;
+            if (retryTimer >= 0) {
+                vertx.cancelTimer(retryTimer);
+                retryTimer = -1;
+            }
+            DatagramSocket s = socket;
+            if (s == null) {
+                stopped.complete();
+                return;
+            }
+            Future<Void> leave = was == State.JOINED
+                    ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
+                            .onSuccess(left -> LOG.infof("Left %s", channel))
+                            .onFailure(e -> LOG.warnf("Leaving %s failed: %s", channel, e.getMessage()))
+                            .otherwiseEmpty()
+                    : Future.succeededFuture();
+            leave.compose(left -> s.close()).onComplete(stopped);
+        });
         try {
-            leave.compose(v -> s.close()).toCompletionStage().toCompletableFuture()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            stopped.future().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            s.close();
+            DatagramSocket s = socket;
+            if (s != null) {
+                s.close();
+            }
         }
     }
 
