@@ -9,16 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ChannelTraffic {
 
-    private final String channel;
     private final LongAdder received = new LongAdder();
     private final LongAdder receivedBytes = new LongAdder();
     private final LongAdder sent = new LongAdder();
     private final LongAdder sentBytes = new LongAdder();
     private final LongAdder receiveErrors = new LongAdder();
-
-    ChannelTraffic(String channel) {
-        this.channel = channel;
-    }
 
     void addReceived(int bytes) {
         received.increment();
@@ -32,10 +27,6 @@ public final class ChannelTraffic {
 
     void addReceiveError() {
         receiveErrors.increment();
-    }
-
-    public String channel() {
-        return channel;
     }
 
     public long received() {

@@ -118,7 +118,7 @@ public class MulticastReceiver {
             return;
         }
         ExtLogRecord record = new ExtLogRecord(Level.INFO, "Receive data from %s: %s", FormatStyle.PRINTF,
-                MulticastReceiver.class.getName());
+                LOG_NAME);
         record.setParameters(new Object[] { event.source(), preview(event) });
         record.setLoggerName(LOG_NAME);
         record.putMdc(MDC_CHANNEL, event.channel());

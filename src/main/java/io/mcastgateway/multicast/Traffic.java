@@ -13,15 +13,11 @@ public class Traffic {
 
     public Traffic(Channels channels) {
         for (ChannelSpec channel : channels.all()) {
-            byChannel.put(channel.name(), new ChannelTraffic(channel.name()));
+            byChannel.put(channel.name(), new ChannelTraffic());
         }
     }
 
     public ChannelTraffic of(ChannelSpec channel) {
         return byChannel.get(channel.name());
-    }
-
-    public Iterable<ChannelTraffic> all() {
-        return byChannel.values();
     }
 }

@@ -103,7 +103,7 @@ class GroupReceiverTest {
     }
 
     private GroupReceiver receiver(Consumer<io.vertx.core.datagram.DatagramSocket> tuning) {
-        return new GroupReceiver(vertx, channel, 1 << 20, RETRY, new ChannelTraffic(channel.name()), tuning);
+        return new GroupReceiver(vertx, channel, 1 << 20, RETRY, new ChannelTraffic(), tuning);
     }
 
     private void onDatagram(DatagramPacket packet) {
