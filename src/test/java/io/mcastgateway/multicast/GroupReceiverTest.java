@@ -79,6 +79,7 @@ class GroupReceiverTest {
             receiver.stop(Duration.ofSeconds(5));
         }
         assertThat(receiver.state()).isEqualTo(State.CLOSED);
+        awaitPortFree();
         // the port is free now: a retry would take it within a few intervals, a stopped receiver never does
         for (int i = 0; i < 5; i++) {
             Thread.sleep(RETRY.toMillis());
@@ -97,9 +98,7 @@ class GroupReceiverTest {
         assertDelivered("while joined");
         receiver.stop(Duration.ofSeconds(5));
         assertThat(receiver.state()).isEqualTo(State.CLOSED);
-        try (DatagramSocket probe = exclusive()) {
-            assertThat(probe.isBound()).isTrue();
-        }
+        awaitPortFree();
     }
 
     private GroupReceiver receiver(Consumer<io.vertx.core.datagram.DatagramSocket> tuning) {
@@ -115,6 +114,18 @@ class GroupReceiverTest {
             Multicast.sendTo(sender, text.getBytes(StandardCharsets.UTF_8), Multicast.GROUP, PORT);
             await().atMost(WAIT).until(() -> received.contains(text));
         }
+    }
+
+    /**
+     * The port becomes free shortly after the socket's close completes: Java NIO releases a channel
+     * that is registered with a selector at the selector's next wake-up.
+     */
+    private static void awaitPortFree() {
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
+            try (DatagramSocket probe = exclusive()) {
+                return probe.isBound();
+            }
+        });
     }
 
     /** Binds the group and port without SO_REUSEADDR: fails while any other socket holds them. */
