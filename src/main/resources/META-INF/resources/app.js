@@ -14,6 +14,7 @@ const els = {
   sources: document.querySelector('#sources tbody'),
   pause: document.getElementById('pause'),
   clear: document.getElementById('clear'),
+  channel: document.getElementById('channel-filter'),
   group: document.getElementById('group-filter'),
   source: document.getElementById('source-filter'),
   pausedInfo: document.getElementById('paused-info'),
@@ -109,9 +110,11 @@ function render() {
 }
 
 function matches(d) {
+  const channel = els.channel.value;
   const group = els.group.value;
   const source = els.source.value.trim();
-  return (!group || d.group === group) && (!source || d.source.includes(source));
+  return (!channel || d.channel === channel) && (!group || d.group === group)
+    && (!source || d.source.includes(source));
 }
 
 function renderRows() {
@@ -219,31 +222,39 @@ els.clear.addEventListener('click', () => {
   els.pausedInfo.textContent = '';
   requestRender();
 });
+els.channel.addEventListener('change', requestRender);
 els.group.addEventListener('change', requestRender);
 els.source.addEventListener('input', requestRender);
 
-// ---- channels and their join state, from the readiness check ----
+// ---- channels and their join state, from /api/channels ----
+function describe(c) {
+  const group = c.group.includes(':') ? '[' + c.group + ']' : c.group;
+  return c.name + ': ' + group + ':' + c.port + (c.source ? ' from ' + c.source : '') + ' on ' + c.interface
+    + ' — ' + c.state + (c.reason ? ' (' + c.reason + ')' : '');
+}
+
 async function refreshChannels() {
-  let items;
+  let channels;
   try {
-    const response = await fetch('/q/health/ready', { cache: 'no-store' });
-    const health = await response.json();
-    const check = (health.checks || []).find((c) => c.name === 'multicast-receiver');
-    const data = (check && check.data) || {};
-    if (data.receiver === 'disabled') {
-      items = ['receiver disabled'];
-    } else {
-      items = [(data.channel || 'default') + ': ' + data.group + ':' + data.port + ' on ' + data.interface
-        + ' — ' + (data.state || check.status.toLowerCase()) + (data.reason ? ' (' + data.reason + ')' : '')];
-    }
+    const response = await fetch('/api/channels', { cache: 'no-store' });
+    channels = await response.json();
   } catch (e) {
-    items = ['health not reachable'];
+    els.channels.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'channels not reachable' }));
+    return;
   }
-  els.channels.replaceChildren(...items.map((text) => {
+  els.channels.replaceChildren(...channels.map((c) => {
     const li = document.createElement('li');
-    li.textContent = text;
+    li.textContent = describe(c);
+    li.dataset.channel = c.name;
+    li.className = 'channel ' + c.state.replace(' ', '-');
     return li;
   }));
+  const known = new Set([...els.channel.options].map((o) => o.value));
+  for (const c of channels) {
+    if (!known.has(c.name)) {
+      els.channel.appendChild(Object.assign(document.createElement('option'), { value: c.name, textContent: c.name }));
+    }
+  }
 }
 refreshChannels();
 setInterval(refreshChannels, 5000);

@@ -1,6 +1,7 @@
 package io.mcastgateway.config;
 
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -9,31 +10,47 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.mcastgateway.multicast.ChannelSpec;
+import io.mcastgateway.channel.Bind;
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.GatewayConfig.Channel;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Checks the settings and turns them into {@link ChannelSpec}s. Every problem becomes one line that
- * names the key and the bad value; all of them are reported at once.
+ * names the key and the bad value; all of them are reported at once. Things that work but are
+ * probably not what the user meant (an SSM source with a group outside the SSM range, an interface
+ * that does not exist yet) are warnings.
  */
 public final class ConfigValidator {
+
+    /** Channel names: lower-case letters, digits and '-', 1-32 characters, starting and ending with a letter or digit. */
+    static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
+
+    /** The channels to serve, and what deserves a warning. */
+    public record Result(List<ChannelSpec> channels, List<String> warnings) {
+    }
 
     private ConfigValidator() {
     }
 
-    /** The default channel, or a {@link ConfigurationException} listing every invalid setting. */
-    public static ChannelSpec defaultChannel(GatewayConfig config) {
+    /** The channels, or a {@link ConfigurationException} listing every invalid setting. */
+    public static Result validate(GatewayConfig config) {
         List<String> problems = new ArrayList<>();
-        InetAddress group = parseGroup(config.group(), problems);
+        List<String> warnings = new ArrayList<>();
         checkRange(problems, "mcast.port", config.port(), 1, 65535);
         checkRange(problems, "mcast.ttl", config.ttl(), 0, 255);
         checkPositive(problems, "mcast.sender.interval", config.sender().interval());
         checkPositive(problems, "mcast.receiver.log-interval", config.receiver().logInterval());
         checkPositive(problems, "mcast.receiver.retry-interval", config.receiver().retryInterval());
+        checkPositive(problems, "mcast.receiver.interface-check-interval", config.receiver().interfaceCheckInterval());
         checkPositive(problems, "mcast.stream.heartbeat", config.stream().heartbeat());
         checkRange(problems, "mcast.receiver.receive-buffer-size", config.receiver().receiveBufferSize(), 65536,
                 Integer.MAX_VALUE);
@@ -42,32 +59,189 @@ public final class ConfigValidator {
         if (config.stream().retry().isNegative()) {
             problems.add("mcast.stream.retry=" + config.stream().retry() + ": must not be negative");
         }
-        NetworkInterface nic = resolveInterface(config.networkInterface(), group, config.port(), problems);
+        if (config.rejoinInterval().isNegative()) {
+            problems.add("mcast.rejoin-interval=" + config.rejoinInterval() + ": must not be negative (0 = never)");
+        }
+
+        List<ChannelSpec> channels = new ArrayList<>();
+        if (config.defaultChannel().enabled()) {
+            defaultChannel(config, problems, warnings).ifPresent(channels::add);
+        }
+        for (Map.Entry<String, Channel> named : new TreeMap<>(config.channels()).entrySet()) {
+            namedChannel(config, named.getKey(), named.getValue(), problems, warnings).ifPresent(channels::add);
+        }
+        if (channels.isEmpty() && problems.isEmpty()) {
+            problems.add("mcast.default-channel.enabled=false and no named channel is set: define one with"
+                    + " mcast.channels.<name>.group");
+        }
+        checkOverlaps(channels, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Invalid mcast-gateway configuration:\n  "
                     + String.join("\n  ", problems));
         }
-        return new ChannelSpec(ChannelSpec.DEFAULT_NAME, group, config.port(), nic, config.ttl(), config.bind());
+        return new Result(List.copyOf(channels), List.copyOf(warnings));
     }
 
-    static InetAddress parseGroup(String text, List<String> problems) {
+    private static Optional<ChannelSpec> defaultChannel(GatewayConfig config, List<String> problems,
+            List<String> warnings) {
+        String prefix = "mcast.";
+        InetAddress group = parseGroup(prefix + "group", config.group(), problems);
+        InetAddress source = parseSource(prefix, config.source(), group, problems, warnings);
+        String nic = resolveInterface(prefix + "interface", config.networkInterface(), group, config.port(), true,
+                problems, warnings);
+        if (group == null || nic == null) {
+            return Optional.empty();
+        }
+        var sender = new ChannelSpec.Sender(config.sender().enabled(), config.sender().interval(),
+                config.sender().message());
+        return Optional.of(new ChannelSpec(ChannelSpec.DEFAULT_NAME, group, config.port(), nic, source, config.ttl(),
+                config.bind(), config.receiver().enabled(), sender));
+    }
+
+    private static Optional<ChannelSpec> namedChannel(GatewayConfig config, String name, Channel channel,
+            List<String> problems, List<String> warnings) {
+        String prefix = "mcast.channels." + name + ".";
+        if (!NAME.matcher(name).matches()) {
+            problems.add("mcast.channels.\"" + name + "\": a channel name is 1-32 lower-case letters, digits and '-',"
+                    + " starting and ending with a letter or digit");
+            return Optional.empty();
+        }
+        if (name.equals(ChannelSpec.DEFAULT_NAME) && config.defaultChannel().enabled()) {
+            problems.add(prefix + "*: the name default belongs to the channel of the flat mcast.* keys; rename this"
+                    + " channel, or set mcast.default-channel.enabled=false");
+            return Optional.empty();
+        }
+        if (channel.group().isEmpty() || channel.group().get().isBlank()) {
+            problems.add(prefix + "group is missing: every channel needs a group address");
+            return Optional.empty();
+        }
+        InetAddress group = parseGroup(prefix + "group", channel.group().get(), problems);
+        int port = channel.port().orElse(config.port());
+        channel.port().ifPresent(p -> checkRange(problems, prefix + "port", p, 1, 65535));
+        int ttl = channel.ttl().orElse(config.ttl());
+        channel.ttl().ifPresent(t -> checkRange(problems, prefix + "ttl", t, 0, 255));
+        Duration interval = channel.sender().interval().orElse(config.sender().interval());
+        channel.sender().interval().ifPresent(i -> checkPositive(problems, prefix + "sender.interval", i));
+        InetAddress source = parseSource(prefix, channel.source(), group, problems, warnings);
+        Optional<String> nicName = channel.networkInterface().or(config::networkInterface);
+        String nicKey = channel.networkInterface().isPresent() ? prefix + "interface" : "mcast.interface";
+        String nic = resolveInterface(nicKey, nicName, group, port, false, problems, warnings);
+        if (group == null || nic == null) {
+            return Optional.empty();
+        }
+        var sender = new ChannelSpec.Sender(channel.sender().enabled(), interval,
+                channel.sender().message().orElse(config.sender().message()));
+        return Optional.of(new ChannelSpec(name, group, port, nic, source, ttl, channel.bind().orElse(config.bind()),
+                config.receiver().enabled() && channel.receiver().enabled(), sender));
+    }
+
+    /** Two channels that would receive each other's datagrams, or each datagram twice. */
+    private static void checkOverlaps(List<ChannelSpec> channels, List<String> problems) {
+        Map<String, ChannelSpec> joins = new HashMap<>();
+        Map<String, ChannelSpec> wildcardBinds = new HashMap<>();
+        for (ChannelSpec c : channels) {
+            if (!c.receive()) {
+                continue;
+            }
+            ChannelSpec same = joins.putIfAbsent(c.endpoint() + " on " + c.interfaceName(), c);
+            if (same != null) {
+                problems.add(keyOf(c, "group") + "=" + c.groupText() + ": channels " + same.name() + " and " + c.name()
+                        + " both join " + c.endpoint() + " on " + c.interfaceName()
+                        + "; each datagram would be delivered twice");
+                continue;
+            }
+            if (c.bind() == Bind.ANY) {
+                ChannelSpec other = wildcardBinds.putIfAbsent((c.ipv6() ? "6:" : "4:") + c.port(), c);
+                if (other != null) {
+                    problems.add(keyOf(c, "bind") + "=any: channels " + other.name() + " and " + c.name()
+                            + " both bind the wildcard address on port " + c.port()
+                            + ", so each would receive the other's groups; use bind=group or another port");
+                }
+            }
+        }
+        for (ChannelSpec c : channels) {
+            if (c.receive() && c.bind() == Bind.GROUP) {
+                ChannelSpec any = wildcardBinds.get((c.ipv6() ? "6:" : "4:") + c.port());
+                if (any != null) {
+                    problems.add(keyOf(any, "bind") + "=any: channel " + any.name() + " binds the wildcard address on"
+                            + " port " + c.port() + " and would also receive channel " + c.name()
+                            + "'s group; use bind=group or another port");
+                }
+            }
+        }
+    }
+
+    private static String keyOf(ChannelSpec channel, String key) {
+        return channel.name().equals(ChannelSpec.DEFAULT_NAME) ? "mcast." + key
+                : "mcast.channels." + channel.name() + "." + key;
+    }
+
+    static InetAddress parseGroup(String key, String text, List<String> problems) {
+        InetAddress address = parseLiteral(key, text, problems);
+        if (address != null && !address.isMulticastAddress()) {
+            problems.add(key + "=" + text + ": not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)");
+            return null;
+        }
+        return address;
+    }
+
+    private static InetAddress parseSource(String prefix, Optional<String> text, InetAddress group,
+            List<String> problems, List<String> warnings) {
+        if (text.isEmpty() || text.get().isBlank()) {
+            if (group != null && ssmRange(group)) {
+                warnings.add(prefix + "group=" + group.getHostAddress() + ": a source-specific (SSM) group without "
+                        + prefix + "source; routers forward SSM groups only to source-specific joins");
+            }
+            return null;
+        }
+        String key = prefix + "source";
+        InetAddress source = parseLiteral(key, text.get(), problems);
+        if (source == null) {
+            return null;
+        }
+        if (source.isMulticastAddress() || source.isAnyLocalAddress()) {
+            problems.add(key + "=" + text.get() + ": a source is the unicast address of a sender");
+            return null;
+        }
+        if (group != null && (source instanceof Inet4Address) != (group instanceof Inet4Address)) {
+            problems.add(key + "=" + text.get() + ": an " + family(source) + " address, but the group "
+                    + group.getHostAddress() + " is " + family(group));
+            return null;
+        }
+        if (group != null && !ssmRange(group)) {
+            warnings.add(key + "=" + text.get() + ": the group " + group.getHostAddress()
+                    + " is not in the SSM range (" + (group instanceof Inet4Address ? "232.0.0.0/8" : "ff3x::/32")
+                    + "); the join is source-specific all the same, but routers may treat the group as any-source");
+        }
+        return source;
+    }
+
+    private static InetAddress parseLiteral(String key, String text, List<String> problems) {
         String value = text.trim();
         // only literal addresses: a host name would need DNS at startup
         if (!value.matches("[0-9.]+") && !value.contains(":")) {
-            problems.add("mcast.group=" + text + ": not an IPv4 or IPv6 address");
+            problems.add(key + "=" + text + ": not an IPv4 or IPv6 address");
             return null;
         }
         try {
-            InetAddress address = InetAddress.getByName(value);
-            if (!address.isMulticastAddress()) {
-                problems.add("mcast.group=" + text + ": not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)");
-                return null;
-            }
-            return address;
+            return InetAddress.getByName(value);
         } catch (UnknownHostException e) {
-            problems.add("mcast.group=" + text + ": not an IPv4 or IPv6 address");
+            problems.add(key + "=" + text + ": not an IPv4 or IPv6 address");
             return null;
         }
+    }
+
+    /** IPv4 232.0.0.0/8, IPv6 ff3x::/32 (RFC 4607). */
+    static boolean ssmRange(InetAddress group) {
+        byte[] b = group.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) == 232;
+        }
+        return (b[0] & 0xff) == 0xff && (b[1] & 0xf0) == 0x30 && b[2] == 0 && b[3] == 0;
+    }
+
+    private static String family(InetAddress address) {
+        return address instanceof Inet4Address ? "IPv4" : "IPv6";
     }
 
     private static void checkRange(List<String> problems, String key, long value, long min, long max) {
@@ -83,30 +257,38 @@ public final class ConfigValidator {
         }
     }
 
-    private static NetworkInterface resolveInterface(Optional<String> name, InetAddress group, int port,
-            List<String> problems) {
+    /**
+     * The interface's name. For the default channel ({@code required}) a missing or down interface is
+     * an error, as it always was; a named channel waits for its interface, so there it is a warning.
+     */
+    private static String resolveInterface(String key, Optional<String> name, InetAddress group, int port,
+            boolean required, List<String> problems, List<String> warnings) {
         try {
             if (name.isPresent() && !name.get().isBlank()) {
-                NetworkInterface nic = NetworkInterface.getByName(name.get().trim());
+                String trimmed = name.get().trim();
+                NetworkInterface nic = NetworkInterface.getByName(trimmed);
+                List<String> report = required ? problems : warnings;
+                String waits = required ? "" : "; the channel joins when it is";
                 if (nic == null) {
-                    problems.add("mcast.interface=" + name.get() + ": no such network interface (present: "
-                            + interfaceNames() + ")");
+                    report.add(key + "=" + name.get() + ": no such network interface" + (required ? "" : " yet")
+                            + " (present: " + interfaceNames() + ")" + (required ? "" : "; the channel joins when it appears"));
                 } else if (!nic.isUp()) {
-                    problems.add("mcast.interface=" + name.get() + ": the interface is down");
+                    report.add(key + "=" + name.get() + ": the interface is down" + (required ? "" : waits + " up"));
                 }
-                return nic;
+                return trimmed;
             }
             if (group == null) {
                 return null;
             }
             NetworkInterface routed = routedInterface(group, port);
             if (routed == null) {
-                problems.add("mcast.interface is unset and the OS has no route for " + group.getHostAddress()
+                problems.add(key + " is unset and the OS has no route for " + group.getHostAddress()
                         + ": set it to one of " + interfaceNames());
+                return null;
             }
-            return routed;
+            return routed.getName();
         } catch (SocketException e) {
-            problems.add("mcast.interface=" + name.orElse("") + ": cannot read the network interfaces: " + e.getMessage());
+            problems.add(key + "=" + name.orElse("") + ": cannot read the network interfaces: " + e.getMessage());
             return null;
         }
     }

@@ -1,7 +1,11 @@
 package io.mcastgateway.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.mcastgateway.channel.Bind;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -9,8 +13,12 @@ import io.smallrye.config.WithName;
 
 /**
  * Every setting of the gateway. Each key can be overridden by an environment variable
- * ({@code mcast.sender.interval} = {@code MCAST_SENDER_INTERVAL}). Values are checked at startup by
- * {@link ConfigValidator}; an invalid one stops the application with a line naming the key.
+ * ({@code mcast.sender.interval} = {@code MCAST_SENDER_INTERVAL},
+ * {@code mcast.channels.video.group} = {@code MCAST_CHANNELS_VIDEO_GROUP}). Values are checked at
+ * startup by {@link ConfigValidator}; an invalid one stops the application with a line naming the key.
+ * <p>
+ * The flat keys ({@code mcast.group}, {@code mcast.port}, ...) define the channel {@code default};
+ * {@code mcast.channels.<name>.*} define more channels, whose unset keys fall back to the flat ones.
  */
 @ConfigMapping(prefix = "mcast")
 public interface GatewayConfig {
@@ -27,6 +35,9 @@ public interface GatewayConfig {
     @WithName("interface")
     Optional<String> networkInterface();
 
+    /** Source address for a source-specific join (SSM): only datagrams from it are received; unset = any source. */
+    Optional<String> source();
+
     /** Multicast TTL of sent datagrams, 0-255. */
     @WithDefault("1")
     int ttl();
@@ -34,6 +45,16 @@ public interface GatewayConfig {
     /** Receiver bind address: group = bind the group address (only group traffic arrives), any = bind the wildcard address. */
     @WithDefault("group")
     Bind bind();
+
+    /** The channel {@code default}, made of the flat keys above. */
+    DefaultChannel defaultChannel();
+
+    /** Named channels, {@code mcast.channels.<name>.*}; a name is lower-case letters, digits and '-'. */
+    Map<String, Channel> channels();
+
+    /** Leave and re-join every group this often, so that IGMP-snooping switches without a querier keep forwarding; 0 = never. */
+    @WithDefault("60s")
+    Duration rejoinInterval();
 
     /** The periodic sender. */
     Sender sender();
@@ -44,11 +65,56 @@ public interface GatewayConfig {
     /** The Server-Sent Events stream. */
     Stream stream();
 
-    enum Bind {
-        /** Bind the receiver to the group address: unicast datagrams to the host's port never arrive (Linux). */
-        GROUP,
-        /** Bind the receiver to 0.0.0.0 / ::, for systems that cannot bind a group address; unicast to the port arrives too. */
-        ANY
+    interface DefaultChannel {
+        /** Serve the channel {@code default} (false: only the named channels). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /** A named channel; every unset key but the sender's {@code enabled} takes the flat key's value. */
+    interface Channel {
+        /** Multicast group address (IPv4 or IPv6); required. */
+        Optional<String> group();
+
+        /** UDP port; default: mcast.port. */
+        OptionalInt port();
+
+        /** Network interface by name; default: mcast.interface. It may appear after startup: the channel waits for it. */
+        @WithName("interface")
+        Optional<String> networkInterface();
+
+        /** Source address for a source-specific join (SSM); default: any source. */
+        Optional<String> source();
+
+        /** Multicast TTL of sent datagrams; default: mcast.ttl. */
+        OptionalInt ttl();
+
+        /** Receiver bind address, group or any; default: mcast.bind. */
+        Optional<Bind> bind();
+
+        /** The channel's periodic sender. */
+        ChannelSender sender();
+
+        /** The channel's receiver. */
+        ChannelReceiver receiver();
+    }
+
+    interface ChannelSender {
+        /** Send periodically to this channel's group (off unless set: a watching gateway sends nothing by itself). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Period of the sender timer; default: mcast.sender.interval. */
+        Optional<Duration> interval();
+
+        /** Payload text of each periodic datagram; default: mcast.sender.message. */
+        Optional<String> message();
+    }
+
+    interface ChannelReceiver {
+        /** Join and receive on this channel (mcast.receiver.enabled=false turns every channel's receiver off). */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     enum LogMode {
@@ -94,6 +160,10 @@ public interface GatewayConfig {
         /** How long to wait before binding and joining again after an attempt failed. */
         @WithDefault("5s")
         Duration retryInterval();
+
+        /** How often each channel's interface is checked: down or gone turns the channel not ready, up again re-joins. */
+        @WithDefault("1s")
+        Duration interfaceCheckInterval();
     }
 
     interface Stream {

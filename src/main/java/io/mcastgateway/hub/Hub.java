@@ -5,7 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.mcastgateway.multicast.ChannelSpec;
+import io.mcastgateway.channel.Addresses;
+import io.mcastgateway.channel.ChannelSpec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +53,7 @@ public class Hub {
                     text == null ? Base64.getEncoder().encodeToString(payload) : null);
             json = event.toJson();
             Buffer frame = SseFrames.event(id, SseFrames.DATAGRAM, json);
-            transport.append(new StreamEvent(n, id, event.group(), sourceIp, source, frame));
+            transport.append(new StreamEvent(n, id, channel.name(), event.group(), sourceIp, source, frame));
         }
         stats.addReceived();
         if (consumers.any(RECEIVED_ADDRESS)) {

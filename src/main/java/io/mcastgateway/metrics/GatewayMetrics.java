@@ -7,9 +7,9 @@ import jakarta.enterprise.event.Observes;
 
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.StreamStats;
-import io.mcastgateway.multicast.ChannelSpec;
+import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.multicast.ChannelTraffic;
-import io.mcastgateway.multicast.Channels;
+import io.mcastgateway.config.Channels;
 import io.mcastgateway.multicast.GroupReceiver;
 import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
@@ -59,6 +59,8 @@ public class GatewayMetrics {
                     ChannelTraffic::sentBytes);
             counter("mcast.receive.errors", "Errors reported by the channel's receiving socket", null, tags, t,
                     ChannelTraffic::receiveErrors);
+            counter("mcast.rejoins", "Times the channel's group was left and joined again (renewal, interface back)",
+                    null, tags, t, ChannelTraffic::rejoins);
             Gauge.builder("mcast.channel.joined", receiver, r -> joined(r, channel.name()))
                     .description("1 while the channel's receiver is bound and joined, else 0")
                     .tags(tags.and("interface", channel.interfaceName()))
@@ -88,11 +90,7 @@ public class GatewayMetrics {
     }
 
     private static double joined(MulticastReceiver receiver, String channel) {
-        for (GroupReceiver r : receiver.receivers()) {
-            if (r.channel().name().equals(channel)) {
-                return r.state() == GroupReceiver.State.JOINED ? 1 : 0;
-            }
-        }
-        return 0;
+        GroupReceiver r = receiver.receiver(channel);
+        return r != null && r.state() == GroupReceiver.State.JOINED ? 1 : 0;
     }
 }

@@ -14,6 +14,7 @@ public final class ChannelTraffic {
     private final LongAdder sent = new LongAdder();
     private final LongAdder sentBytes = new LongAdder();
     private final LongAdder receiveErrors = new LongAdder();
+    private final LongAdder rejoins = new LongAdder();
 
     void addReceived(int bytes) {
         received.increment();
@@ -27,6 +28,10 @@ public final class ChannelTraffic {
 
     void addReceiveError() {
         receiveErrors.increment();
+    }
+
+    void addRejoin() {
+        rejoins.increment();
     }
 
     public long received() {
@@ -47,5 +52,10 @@ public final class ChannelTraffic {
 
     public long receiveErrors() {
         return receiveErrors.sum();
+    }
+
+    /** Times the group was left and joined again (periodic renewal, interface back). */
+    public long rejoins() {
+        return rejoins.sum();
     }
 }

@@ -1,11 +1,17 @@
 package io.mcastgateway.multicast;
 
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.channel.ChannelSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,21 +22,47 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
- * The receiving socket of one channel: bound (to the group address unless {@code mcast.bind=any}),
- * joined on the channel's interface, read with {@link ReadAllocatorTuning}. When setting up, binding
- * or joining fails (the port is taken, the interface is not ready yet), the socket is closed and the
- * attempt repeated every {@code retryInterval} until it succeeds or the receiver is stopped.
- * <p>
- * Every change of state (an attempt, its outcome, the retry timer, stopping) runs on the receiver's
- * Vert.x context, one at a time, which is also where its socket delivers datagrams: a stop can't
- * interleave with an attempt that is finishing, and no timer or socket outlives it.
+ * The receiving socket of one channel: bound (to the group address unless {@code bind=any}), joined
+ * on the channel's interface (source-specific when the channel has a {@code source}), read with
+ * {@link ReadAllocatorTuning}.
+ * <ul>
+ * <li>When setting up, binding or joining fails (the port is taken), the socket is closed and the
+ * attempt repeated every {@code retryInterval} until it succeeds or the receiver is stopped.</li>
+ * <li>The interface is checked every {@code interfaceCheckInterval} (off the event loop): missing,
+ * down or without carrier, the receiver is {@link State#WAITING} (not ready, with the reason); when
+ * it is back, the receiver re-joins by itself (a new socket if it never joined).</li>
+ * <li>Every {@code rejoinInterval} (unless 0) it leaves and joins the group again on the same socket,
+ * so that the host reports its membership anew (IGMP/MLD) and snooping switches without a querier
+ * keep forwarding. The socket stays bound, so nothing queued in it is lost.</li>
+ * </ul>
+ * Every change of state runs on the receiver's Vert.x context, one at a time, which is also where its
+ * socket delivers datagrams: a stop can't interleave with an attempt that is finishing, and no timer
+ * or socket outlives it.
  */
 public final class GroupReceiver {
 
     private static final Logger LOG = Logger.getLogger(GroupReceiver.class);
 
     public enum State {
-        STARTING, JOINED, FAILED, CLOSED
+        /** The first attempt has not finished. */
+        STARTING,
+        /** Bound and joined: datagrams flow. */
+        JOINED,
+        /** The interface is missing, down or has no carrier; joins when it is back. */
+        WAITING,
+        /** An attempt failed; retrying every retry interval. */
+        FAILED,
+        /** Stopped. */
+        CLOSED
+    }
+
+    /** Settings of a receiver. */
+    public record Settings(int receiveBufferSize, Duration retryInterval, Duration rejoinInterval,
+            Duration interfaceCheckInterval) {
+    }
+
+    /** What the interface check saw: whether the interface exists, is usable, its index and why not. */
+    record InterfaceStatus(NetworkInterface nic, boolean usable, int index, String problem) {
     }
 
     private static final long ERROR_LOG_PERIOD_MS = 10_000;
@@ -39,44 +71,64 @@ public final class GroupReceiver {
     private final Context context;
     private final ChannelSpec channel;
     private final DatagramSocketOptions options;
-    private final Duration retryInterval;
+    private final Settings settings;
     private final ChannelTraffic traffic;
     private final Consumer<DatagramSocket> tuning;
+    private final String source;
     private Handler<DatagramPacket> handler;
     // written on the context only; volatile for readers elsewhere (health, metrics)
     private volatile DatagramSocket socket;
     private volatile State state = State.STARTING;
     private volatile String failure;
+    private volatile long joinedAt;
+    private boolean socketJoined;
+    private int joinedIndex = -1;
     private long retryTimer = -1;
+    private long rejoinTimer = -1;
+    private long checkTimer = -1;
+    private boolean checking;
     private int attempts;
     private long lastErrorLoggedAt;
     private long errorsNotLogged;
 
-    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval,
-            ChannelTraffic traffic) {
-        this(vertx, channel, receiveBufferSize, retryInterval, traffic, ReadAllocatorTuning::apply);
+    GroupReceiver(Vertx vertx, ChannelSpec channel, Settings settings, ChannelTraffic traffic) {
+        this(vertx, channel, settings, traffic, ReadAllocatorTuning::apply);
     }
 
-    GroupReceiver(Vertx vertx, ChannelSpec channel, int receiveBufferSize, Duration retryInterval,
-            ChannelTraffic traffic, Consumer<DatagramSocket> tuning) {
+    GroupReceiver(Vertx vertx, ChannelSpec channel, Settings settings, ChannelTraffic traffic,
+            Consumer<DatagramSocket> tuning) {
         this.vertx = vertx;
         // created at startup (off the event loops): the event-loop context of the starting thread
         this.context = vertx.getOrCreateContext();
         this.channel = channel;
-        this.retryInterval = retryInterval;
+        this.settings = settings;
         this.traffic = traffic;
         this.tuning = tuning;
+        this.source = channel.sourceText();
         this.options = new DatagramSocketOptions()
                 .setIpV6(channel.ipv6())
                 .setReuseAddress(true) // other receivers of the group on this host (mcjoin, socat) may bind it too
-                .setReceiveBufferSize(receiveBufferSize);
+                .setReceiveBufferSize(settings.receiveBufferSize());
     }
 
-    /** Binds and joins; the returned future (of the first attempt) fails with a message that says why. */
+    /**
+     * Binds and joins; the returned future (of the first attempt) fails with a message that says why.
+     * From then on the interface is watched and the membership renewed.
+     */
     Future<Void> start(Handler<DatagramPacket> handler) {
         this.handler = handler;
         Promise<Void> first = Promise.promise();
-        context.runOnContext(v -> attempt().onComplete(first));
+        context.runOnContext(v -> {
+            checkTimer = vertx.setPeriodic(settings.interfaceCheckInterval().toMillis(), id -> checkInterface());
+            if (!settings.rejoinInterval().isZero()) {
+                rejoinTimer = vertx.setPeriodic(settings.rejoinInterval().toMillis(), id -> {
+                    if (state == State.JOINED) {
+                        rejoin("renewing the membership");
+                    }
+                });
+            }
+            attempt().onComplete(first);
+        });
         return first.future();
     }
 
@@ -86,6 +138,11 @@ public final class GroupReceiver {
             return Future.failedFuture("stopped");
         }
         attempts++;
+        InterfaceStatus nic = interfaceStatus(channel.interfaceName());
+        if (!nic.usable()) {
+            waiting(nic.problem());
+            return Future.failedFuture(nic.problem());
+        }
         DatagramSocket s = null;
         try {
             s = vertx.createDatagramSocket(options); // on the context: the socket belongs to it
@@ -97,16 +154,22 @@ public final class GroupReceiver {
         }
         DatagramSocket created = s;
         socket = created;
+        socketJoined = false;
         created.handler(handler);
         created.exceptionHandler(this::receiveError);
         return created.listen(channel.port(), channel.bindAddress())
                 .recover(e -> Future.failedFuture("cannot bind " + channel.bindAddress() + ":" + channel.port()
                         + ": " + e.getMessage()))
-                .compose(bound -> bound.listenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
-                        .recover(e -> Future.failedFuture("cannot join " + channel.groupText() + " on "
-                                + channel.interfaceName() + ": " + e.getMessage())))
-                .onSuccess(v -> joined(created))
+                .compose(bound -> join(bound))
+                .onSuccess(v -> joined(created, nic.index()))
                 .onFailure(e -> failed(created, e.getMessage()));
+    }
+
+    private Future<Void> join(DatagramSocket s) {
+        return s.listenMulticastGroup(channel.groupText(), channel.interfaceName(), source)
+                .recover(e -> Future.failedFuture("cannot join " + channel.groupText()
+                        + (source == null ? "" : " from " + source) + " on " + channel.interfaceName() + ": "
+                        + e.getMessage()));
     }
 
     /** Counts every error the socket reports and logs at most one line per {@link #ERROR_LOG_PERIOD_MS}. */
@@ -123,7 +186,7 @@ public final class GroupReceiver {
         errorsNotLogged = 0;
     }
 
-    private void joined(DatagramSocket s) {
+    private void joined(DatagramSocket s, int index) {
         if (state == State.CLOSED) {
             s.close(); // stopped meanwhile
             return;
@@ -131,6 +194,9 @@ public final class GroupReceiver {
         if (attempts > 1) {
             LOG.infof("Joined %s after %d attempts", channel, attempts);
         }
+        socketJoined = true;
+        joinedIndex = index;
+        joinedAt = System.currentTimeMillis();
         failure = null;
         state = State.JOINED;
     }
@@ -139,6 +205,10 @@ public final class GroupReceiver {
     private void failed(DatagramSocket s, String reason) {
         if (s != null) {
             s.close();
+            if (s == socket) {
+                socket = null;
+                socketJoined = false;
+            }
         }
         if (state == State.CLOSED) {
             return;
@@ -148,29 +218,155 @@ public final class GroupReceiver {
         }
         failure = reason;
         state = State.FAILED;
-        retryTimer = vertx.setTimer(retryInterval.toMillis(), id -> {
-            retryTimer = -1;
-            attempt();
+        if (retryTimer < 0) {
+            retryTimer = vertx.setTimer(settings.retryInterval().toMillis(), id -> {
+                retryTimer = -1;
+                if (state == State.FAILED) {
+                    attempt();
+                }
+            });
+        }
+    }
+
+    /** The interface is missing, down or without carrier: not ready until it is back. */
+    private void waiting(String reason) {
+        if (state != State.WAITING || !reason.equals(failure)) {
+            LOG.warnf("Channel %s is waiting: %s", channel, reason);
+        }
+        failure = reason;
+        state = State.WAITING;
+    }
+
+    /** Runs on the context every interface-check interval; the check itself runs on a worker. */
+    private void checkInterface() {
+        if (checking || state == State.CLOSED) {
+            return;
+        }
+        checking = true;
+        String name = channel.interfaceName();
+        context.executeBlocking(() -> interfaceStatus(name), false).onComplete(ar -> {
+            checking = false;
+            if (ar.succeeded()) {
+                interfaceChecked(ar.result());
+            }
         });
     }
 
-    /** Stops retrying, leaves the group and closes the socket; waits at most {@code timeout}. */
+    private void interfaceChecked(InterfaceStatus nic) {
+        switch (state) {
+            case JOINED -> {
+                if (!nic.usable()) {
+                    waiting(nic.problem());
+                } else if (nic.index() != joinedIndex) {
+                    // removed and created again between two checks: the old membership went with it
+                    rejoin("interface " + channel.interfaceName() + " was re-created");
+                }
+            }
+            case WAITING -> {
+                if (nic.usable()) {
+                    if (socket != null && socketJoined) {
+                        rejoin("interface " + channel.interfaceName() + " is back");
+                    } else {
+                        LOG.infof("Interface %s is back: joining %s", channel.interfaceName(), channel);
+                        attempt();
+                    }
+                }
+            }
+            default -> {
+                // STARTING: the attempt decides; FAILED: the retry timer does; CLOSED: nothing
+            }
+        }
+    }
+
+    /**
+     * Leaves and joins the group again on the same socket, back to back on the socket's event loop: the
+     * socket stays bound, its queue is kept, and the host reports the membership anew. If the join
+     * fails, the receiver starts over with a new socket.
+     */
+    private void rejoin(String why) {
+        DatagramSocket s = socket;
+        if (s == null || state == State.CLOSED) {
+            return;
+        }
+        InterfaceStatus nic = interfaceStatus(channel.interfaceName());
+        if (!nic.usable()) {
+            waiting(nic.problem());
+            return;
+        }
+        // Straight on the Netty channel, with the interface resolved beforehand: the leave and the join
+        // are two back-to-back system calls, so the host is without membership for microseconds only
+        // (through Vert.x each call resolves the interface by name first, and datagrams were lost in
+        // between). A failed leave (the membership went with a removed interface) does not stop the join.
+        io.netty.channel.socket.DatagramChannel netty = ReadAllocatorTuning.channel(s);
+        netty.leaveGroup(channel.group(), nic.nic(), channel.source());
+        netty.joinGroup(channel.group(), nic.nic(), channel.source()).addListener(f -> context.runOnContext(v -> {
+            if (state == State.CLOSED || s != socket) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                failed(s, "cannot join " + channel.groupText() + (source == null ? "" : " from " + source) + " on "
+                        + channel.interfaceName() + " again: " + f.cause().getMessage());
+                return;
+            }
+            traffic.addRejoin();
+            boolean wasWaiting = state != State.JOINED;
+            joined(s, nic.index());
+            if (wasWaiting) {
+                LOG.infof("Re-joined %s: %s", channel, why);
+            } else {
+                LOG.debugf("Re-joined %s: %s", channel, why);
+            }
+        }));
+    }
+
+    /** Whether the interface exists and can carry traffic: up, and not without carrier. */
+    static InterfaceStatus interfaceStatus(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            if (nic == null) {
+                return new InterfaceStatus(null, false, -1, "interface " + name + " does not exist");
+            }
+            if (!nic.isUp()) {
+                return new InterfaceStatus(nic, false, nic.getIndex(), "interface " + name + " is down");
+            }
+            String operstate = operstate(name);
+            if ("down".equals(operstate) || "lowerlayerdown".equals(operstate)) {
+                return new InterfaceStatus(nic, false, nic.getIndex(), "interface " + name + " has no carrier (operstate "
+                        + operstate + ")");
+            }
+            return new InterfaceStatus(nic, true, nic.getIndex(), null);
+        } catch (SocketException e) {
+            return new InterfaceStatus(null, false, -1, "cannot read interface " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Linux' operational state of the interface (up, down, lowerlayerdown, unknown for lo), or null. */
+    private static String operstate(String name) {
+        try {
+            return Files.readString(Path.of("/sys/class/net", name, "operstate")).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Stops retrying and watching, leaves the group and closes the socket; waits at most {@code timeout}. */
     void stop(Duration timeout) {
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
-            State was = state;
             state = State.CLOSED;
-            if (retryTimer >= 0) {
-                vertx.cancelTimer(retryTimer);
-                retryTimer = -1;
+            for (long timer : new long[] { retryTimer, rejoinTimer, checkTimer }) {
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
             }
+            retryTimer = rejoinTimer = checkTimer = -1;
             DatagramSocket s = socket;
             if (s == null) {
                 stopped.complete();
                 return;
             }
-            Future<Void> leave = was == State.JOINED
-                    ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), null)
+            Future<Void> leave = socketJoined
+                    ? s.unlistenMulticastGroup(channel.groupText(), channel.interfaceName(), source)
                             .onSuccess(left -> LOG.infof("Left %s", channel))
                             .onFailure(e -> LOG.warnf("Leaving %s failed: %s", channel, e.getMessage()))
                             .otherwiseEmpty()
@@ -195,8 +391,14 @@ public final class GroupReceiver {
         return state;
     }
 
+    /** Why the receiver is not joined (null when joined). */
     public String failure() {
         return failure;
+    }
+
+    /** When the group was last joined (epoch millis; 0 = never). */
+    public long joinedAt() {
+        return joinedAt;
     }
 
     /** The socket of the latest attempt. */
@@ -205,6 +407,6 @@ public final class GroupReceiver {
     }
 
     public Duration retryInterval() {
-        return retryInterval;
+        return settings.retryInterval();
     }
 }

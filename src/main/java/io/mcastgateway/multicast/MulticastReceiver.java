@@ -13,19 +13,24 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.ExtLogRecord.FormatStyle;
 import org.jboss.logmanager.Level;
 
+import io.mcastgateway.channel.Addresses;
+import io.mcastgateway.channel.Bind;
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.config.GatewayConfig.LogMode;
 import io.mcastgateway.hub.DatagramEvent;
 import io.mcastgateway.hub.Hub;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramPacket;
 
 /**
- * Opens one {@link GroupReceiver} per channel at startup and closes them at shutdown (also on every
- * dev-mode live reload, which keeps the Vert.x instance). Every received datagram goes to the
- * {@link Hub}.
+ * Opens one {@link GroupReceiver} per receiving channel at startup and closes them at shutdown (also
+ * on every dev-mode live reload, which keeps the Vert.x instance). Every received datagram goes to
+ * the {@link Hub}.
  */
 @ApplicationScoped
 public class MulticastReceiver {
@@ -63,21 +68,36 @@ public class MulticastReceiver {
             LOG.info("Receiver disabled (mcast.receiver.enabled=false)");
             return;
         }
+        GroupReceiver.Settings settings = new GroupReceiver.Settings(config.receiver().receiveBufferSize(),
+                config.receiver().retryInterval(), config.rejoinInterval(), config.receiver().interfaceCheckInterval());
         receivers = channels.all().stream()
-                .map(c -> new GroupReceiver(vertx, c, config.receiver().receiveBufferSize(),
-                        config.receiver().retryInterval(), traffic.of(c)))
+                .filter(ChannelSpec::receive)
+                .map(c -> new GroupReceiver(vertx, c, settings, traffic.of(c)))
                 .toList();
+        List<Future<Void>> joins = receivers.stream().map(r -> {
+            ChannelTraffic counters = traffic.of(r.channel());
+            return r.start(packet -> onDatagram(r.channel(), counters, packet));
+        }).toList();
+        try {
+            Future.join(joins).toCompletionStage().toCompletableFuture()
+                    .get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // each receiver's outcome is reported below
+        }
         for (GroupReceiver receiver : receivers) {
-            ChannelTraffic counters = traffic.of(receiver.channel());
-            try {
-                receiver.start(packet -> onDatagram(receiver.channel(), counters, packet)).toCompletionStage()
-                        .toCompletableFuture().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.infof("Joined %s, bound to %s (%s)", receiver.channel(), receiver.channel().bindAddress(),
-                        config.bind() == GatewayConfig.Bind.GROUP ? "group traffic only" : "any traffic to the port");
-            } catch (Exception e) {
-                LOG.errorf("Receiver of channel %s is not joined: %s; retrying every %s", receiver.channel(),
-                        receiver.failure() != null ? receiver.failure() : e.toString(), receiver.retryInterval());
+            ChannelSpec channel = receiver.channel();
+            switch (receiver.state()) {
+                case JOINED -> LOG.infof("Joined %s, bound to %s (%s)", channel, channel.bindAddress(),
+                        channel.bind() == Bind.GROUP ? "group traffic only" : "any traffic to the port");
+                case WAITING -> LOG.warnf("Channel %s is not joined yet: %s; it joins when the interface is up",
+                        channel, receiver.failure());
+                default -> LOG.errorf("Receiver of channel %s is not joined: %s; retrying every %s", channel,
+                        receiver.failure() != null ? receiver.failure() : "no answer within " + JOIN_TIMEOUT,
+                        receiver.retryInterval());
             }
+        }
+        if (config.rejoinInterval().isZero()) {
+            LOG.info("Periodic re-join is off (mcast.rejoin-interval=0)");
         }
         if (logMode == LogMode.SUMMARY) {
             summaryTimer = vertx.setPeriodic(config.receiver().logInterval().toMillis(), id -> logSummary());
@@ -97,6 +117,11 @@ public class MulticastReceiver {
 
     private void onDatagram(ChannelSpec channel, ChannelTraffic counters, DatagramPacket packet) {
         long now = System.currentTimeMillis();
+        if (channel.sourceSpecific() && !fromSource(channel, packet.sender().host())) {
+            // the kernel filters by source already; this holds the promise should a datagram slip through
+            counters.addReceiveError();
+            return;
+        }
         byte[] payload = packet.data().getBytes();
         counters.addReceived(payload.length);
         DatagramEvent event = hub.publish(channel, packet.sender().host(), packet.sender().port(), payload, now);
@@ -135,6 +160,12 @@ public class MulticastReceiver {
         }
     }
 
+    private static boolean fromSource(ChannelSpec channel, String host) {
+        String ip = Addresses.canonical(host);
+        int scope = ip.indexOf('%');
+        return (scope < 0 ? ip : ip.substring(0, scope)).equals(channel.sourceText());
+    }
+
     private static String preview(DatagramEvent event) {
         if (event.text() == null) {
             return "<" + event.size() + " bytes, not UTF-8>";
@@ -143,8 +174,18 @@ public class MulticastReceiver {
                 : event.text().substring(0, LOG_PREVIEW_CHARS) + "... (" + event.size() + " bytes)";
     }
 
-    /** The receivers, one per channel; empty when receiving is disabled. */
+    /** The receivers, one per receiving channel; empty when receiving is disabled. */
     public List<GroupReceiver> receivers() {
         return receivers;
+    }
+
+    /** The receiver of the channel, or null when the channel does not receive. */
+    public GroupReceiver receiver(String channel) {
+        for (GroupReceiver r : receivers) {
+            if (r.channel().name().equals(channel)) {
+                return r;
+            }
+        }
+        return null;
     }
 }

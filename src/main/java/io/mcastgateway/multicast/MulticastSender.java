@@ -2,13 +2,18 @@ package io.mcastgateway.multicast;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.Channels;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -22,8 +27,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Sends to the default channel's group: {@code mcast.sender.message} on a periodic timer, and whatever
- * arrives on the event bus address {@value #SEND_ADDRESS} (a string, or JSON {@code {"text": "..."}}).
+ * Sends to the channels' groups: each channel's periodic message when its sender is enabled, and
+ * whatever arrives on the event bus address {@value #SEND_ADDRESS}: a string (to the default channel)
+ * or JSON {@code {"text": "...", "channel": "name"}} ({@code channel} optional).
+ * <p>
+ * Each channel has its own sending socket (its interface, TTL and address family), opened at the
+ * first send: a named channel's interface may appear only later. A send that fails closes the socket,
+ * so the next one starts afresh (an interface that was re-created has a new index).
  */
 @ApplicationScoped
 public class MulticastSender {
@@ -34,72 +44,93 @@ public class MulticastSender {
     private final Vertx vertx;
     private final EventBus bus;
     private final Channels channels;
-    private final GatewayConfig config;
     private final Traffic traffic;
-    private DatagramSocket socket;
+    private final Map<String, ChannelSender> senders = new LinkedHashMap<>();
+    private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<Object> consumer;
-    private long timer = -1;
 
-    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, GatewayConfig config, Traffic traffic) {
+    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic) {
         this.vertx = vertx;
         this.bus = bus;
         this.channels = channels;
-        this.config = config;
         this.traffic = traffic;
     }
 
     void start(@Observes StartupEvent event) {
-        ChannelSpec channel = channels.defaultChannel();
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setIpV6(channel.ipv6())
-                .setMulticastNetworkInterface(channel.interfaceName())
-                .setMulticastTimeToLive(channel.ttl())
-                // Netty's NIO channel passes this flag unchanged to IP_MULTICAST_LOOP: true means the
-                // host's own receivers (this gateway's among them) hear what it sends
-                .setLoopbackModeDisabled(true));
-        consumer = bus.consumer(SEND_ADDRESS, this::onSendMessage);
-        if (config.sender().enabled()) {
-            byte[] message = config.sender().message().getBytes(StandardCharsets.UTF_8);
-            timer = vertx.setPeriodic(config.sender().interval().toMillis(), id -> send(message)
-                    .onSuccess(v -> LOG.infof("message send finish %s", Instant.now()))
-                    .onFailure(e -> LOG.warnf("message send failed to %s: %s", channel, e.getMessage())));
-            LOG.infof("Sending to %s every %s", channel, config.sender().interval());
+        for (ChannelSpec channel : channels.all()) {
+            ChannelSender sender = new ChannelSender(channel, traffic.of(channel));
+            senders.put(channel.name(), sender);
+            ChannelSpec.Sender periodic = channel.sender();
+            if (periodic.enabled()) {
+                byte[] message = periodic.message().getBytes(StandardCharsets.UTF_8);
+                String on = channel.name().equals(ChannelSpec.DEFAULT_NAME) ? "" : " on channel " + channel.name();
+                timers.add(vertx.setPeriodic(periodic.interval().toMillis(), id -> sender.send(message)
+                        .onSuccess(v -> LOG.infof("message send finish %s%s", Instant.now(), on))
+                        .onFailure(e -> LOG.warnf("message send failed to %s: %s", channel, e.getMessage()))));
+                LOG.infof("Sending to %s every %s", channel, periodic.interval());
+            }
         }
+        consumer = bus.consumer(SEND_ADDRESS, this::onSendMessage);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        timers.forEach(vertx::cancelTimer);
+        timers.clear();
         if (consumer != null) {
             consumer.unregister();
         }
-        if (socket != null) {
-            socket.close();
-        }
+        senders.values().forEach(ChannelSender::close);
+        senders.clear();
     }
 
     /** Sends one datagram to the default channel's group. */
     public Future<Void> send(byte[] payload) {
-        ChannelSpec channel = channels.defaultChannel();
-        ChannelTraffic counters = traffic.of(channel);
-        return socket.send(Buffer.buffer(payload), channel.port(), channel.groupText())
-                .onSuccess(v -> counters.addSent(payload.length));
+        return channels.defaultChannel().map(c -> send(c.name(), payload))
+                .orElseGet(() -> Future.failedFuture(noDefault()));
+    }
+
+    /** Sends one datagram to the group of the named channel. */
+    public Future<Void> send(String channel, byte[] payload) {
+        ChannelSender sender = senders.get(channel);
+        if (sender == null) {
+            return Future.failedFuture(unknown(channel));
+        }
+        return sender.send(payload);
     }
 
     private void onSendMessage(Message<Object> message) {
-        byte[] payload = payloadOf(message.body());
+        Object body = message.body();
+        byte[] payload = payloadOf(body);
         if (payload == null) {
-            message.fail(400, "expected a string or a JSON object {\"text\": \"...\"}");
+            message.fail(400, "expected a string or a JSON object {\"text\": \"...\", \"channel\": \"...\"}");
             return;
         }
-        send(payload).onComplete(ar -> {
+        String channel = body instanceof JsonObject json ? json.getString("channel") : null;
+        String name = channel != null ? channel : channels.defaultChannel().map(ChannelSpec::name).orElse(null);
+        if (name == null) {
+            message.fail(400, noDefault());
+            return;
+        }
+        if (!senders.containsKey(name)) {
+            message.fail(404, unknown(name));
+            return;
+        }
+        send(name, payload).onComplete(ar -> {
             if (ar.succeeded()) {
-                message.reply(new JsonObject().put("sent", payload.length));
+                message.reply(new JsonObject().put("sent", payload.length).put("channel", name));
             } else {
                 message.fail(500, "send failed: " + ar.cause().getMessage());
             }
         });
+    }
+
+    private String unknown(String channel) {
+        return "no channel " + channel + " (channels: " + String.join(", ", channels.names()) + ")";
+    }
+
+    private String noDefault() {
+        return "the channel default is off and there are several channels: name one (channels: "
+                + String.join(", ", channels.names()) + ")";
     }
 
     private static byte[] payloadOf(Object body) {
@@ -113,5 +144,56 @@ public class MulticastSender {
             return buffer.getBytes();
         }
         return null;
+    }
+
+    /** The sending socket of one channel. */
+    private final class ChannelSender {
+
+        private final ChannelSpec channel;
+        private final ChannelTraffic counters;
+        private final DatagramSocketOptions options;
+        private DatagramSocket socket;
+
+        ChannelSender(ChannelSpec channel, ChannelTraffic counters) {
+            this.channel = channel;
+            this.counters = counters;
+            this.options = new DatagramSocketOptions()
+                    .setIpV6(channel.ipv6())
+                    .setMulticastNetworkInterface(channel.interfaceName())
+                    .setMulticastTimeToLive(channel.ttl())
+                    // Netty's NIO channel passes this flag unchanged to IP_MULTICAST_LOOP: true means the
+                    // host's own receivers (this gateway's among them) hear what it sends
+                    .setLoopbackModeDisabled(true);
+        }
+
+        synchronized Future<Void> send(byte[] payload) {
+            if (socket == null) {
+                try {
+                    socket = vertx.createDatagramSocket(options);
+                } catch (RuntimeException e) {
+                    return Future.failedFuture("cannot send on interface " + channel.interfaceName() + ": "
+                            + (GroupReceiver.interfaceStatus(channel.interfaceName()).usable() ? e.toString()
+                                    : GroupReceiver.interfaceStatus(channel.interfaceName()).problem()));
+                }
+            }
+            DatagramSocket s = socket;
+            return s.send(Buffer.buffer(payload), channel.port(), channel.groupText())
+                    .onSuccess(v -> counters.addSent(payload.length))
+                    .onFailure(e -> discard(s));
+        }
+
+        private synchronized void discard(DatagramSocket s) {
+            if (socket == s) {
+                socket = null;
+                s.close();
+            }
+        }
+
+        synchronized void close() {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
+        }
     }
 }

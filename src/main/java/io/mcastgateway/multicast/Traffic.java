@@ -5,6 +5,9 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.Channels;
+
 /** The {@link ChannelTraffic} of every channel, created once at startup. */
 @ApplicationScoped
 public class Traffic {
@@ -19,5 +22,9 @@ public class Traffic {
 
     public ChannelTraffic of(ChannelSpec channel) {
         return byChannel.get(channel.name());
+    }
+
+    public ChannelTraffic of(String channel) {
+        return byChannel.get(channel);
     }
 }

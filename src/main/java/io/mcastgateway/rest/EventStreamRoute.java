@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.SseFrames;
@@ -33,8 +34,9 @@ import io.vertx.ext.web.RoutingContext;
  * rather than Quarkus REST: the stream must keep up with the socket (one chunk write per drain,
  * frames built once per event; see {@link SseSubscriber}).
  * <p>
- * Query parameters: {@code group} and {@code source} (ip or ip:port) filter; {@code lastEventId}
- * stands in for the {@code Last-Event-ID} header, which wins when both are given.
+ * Query parameters: {@code channel} (names, comma-separated), {@code group} and {@code source} (ip or
+ * ip:port) filter, an unknown channel name is answered with 400; {@code lastEventId} stands in for
+ * the {@code Last-Event-ID} header, which wins when both are given.
  */
 @ApplicationScoped
 public class EventStreamRoute {
@@ -45,16 +47,18 @@ public class EventStreamRoute {
 
     private final Vertx vertx;
     private final Hub hub;
+    private final Channels channels;
     private final StreamStats stats;
     private final GatewayConfig.Stream settings;
     private final Optional<Duration> shutdownDelay;
     private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public EventStreamRoute(Vertx vertx, Hub hub, StreamStats stats, GatewayConfig config,
+    public EventStreamRoute(Vertx vertx, Hub hub, Channels channels, StreamStats stats, GatewayConfig config,
             @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
         this.vertx = vertx;
         this.hub = hub;
+        this.channels = channels;
         this.stats = stats;
         this.settings = config.stream();
         this.shutdownDelay = shutdownDelay;
@@ -78,7 +82,15 @@ public class EventStreamRoute {
         if (lastEventId == null) {
             lastEventId = ctx.request().getParam("lastEventId");
         }
-        Filter filter = Filter.of(ctx.request().getParam("group"), ctx.request().getParam("source"));
+        Filter filter = Filter.of(ctx.request().getParam("channel"), ctx.request().getParam("group"),
+                ctx.request().getParam("source"));
+        List<String> unknown = filter.unknownChannels(channels.names());
+        if (!unknown.isEmpty()) {
+            ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("no channel " + String.join(", ", unknown) + " (channels: " + String.join(", ", channels.names())
+                            + ")\n");
+            return;
+        }
 
         HttpServerResponse response = ctx.response()
                 .setChunked(true)

@@ -1,18 +1,35 @@
 package io.mcastgateway.rest;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import io.mcastgateway.hub.StreamEvent;
 
-/** A subscription's filter, from the {@code group} and {@code source} (ip or ip:port) query parameters. */
-record Filter(String group, String source) {
+/**
+ * A subscription's filter, from the query parameters {@code channel} (names, comma-separated),
+ * {@code group} and {@code source} (ip or ip:port). All given ones must match.
+ */
+record Filter(Set<String> channels, String group, String source) {
 
-    static Filter of(String group, String source) {
-        return new Filter(blankToNull(group), blankToNull(source));
+    static Filter of(String channels, String group, String source) {
+        String list = blankToNull(channels);
+        Set<String> names = list == null ? null
+                : Set.copyOf(Arrays.stream(list.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList());
+        return new Filter(names == null || names.isEmpty() ? null : names, blankToNull(group), blankToNull(source));
+    }
+
+    /** The channel names the filter asks for that are not in {@code known}. */
+    List<String> unknownChannels(List<String> known) {
+        return channels == null ? List.of() : channels.stream().filter(c -> !known.contains(c)).sorted().toList();
     }
 
     Predicate<StreamEvent> predicate() {
         Predicate<StreamEvent> filter = e -> true;
+        if (channels != null) {
+            filter = channels.size() == 1 ? matchOne(channels.iterator().next()) : e -> channels.contains(e.channel());
+        }
         if (group != null) {
             filter = filter.and(e -> e.group().equals(group));
         }
@@ -23,12 +40,22 @@ record Filter(String group, String source) {
         return filter;
     }
 
+    private static Predicate<StreamEvent> matchOne(String channel) {
+        return e -> e.channel().equals(channel);
+    }
+
     String description() {
-        if (group == null && source == null) {
-            return "all";
+        List<String> parts = new java.util.ArrayList<>();
+        if (channels != null) {
+            parts.add("channel=" + String.join(",", channels.stream().sorted().toList()));
         }
-        return (group == null ? "" : "group=" + group) + (group != null && source != null ? "&" : "")
-                + (source == null ? "" : "source=" + source);
+        if (group != null) {
+            parts.add("group=" + group);
+        }
+        if (source != null) {
+            parts.add("source=" + source);
+        }
+        return parts.isEmpty() ? "all" : String.join("&", parts);
     }
 
     private static String blankToNull(String value) {

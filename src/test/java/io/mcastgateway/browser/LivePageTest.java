@@ -108,7 +108,7 @@ class LivePageTest {
         assertThat(row.source()).isEqualTo("127.0.0.1:" + sender.getLocalPort());
         assertThat(row.bytes()).isEqualTo(String.valueOf(text.length()));
         assertThat(row.channel()).isEqualTo("default 239.255.255.252:23456");
-        // the channel list comes from the readiness check
+        // the channel list comes from /api/channels
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("channels"), "239.255.255.252:23456 on lo — joined"));
     }
 

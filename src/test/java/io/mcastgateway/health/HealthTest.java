@@ -17,10 +17,9 @@ class HealthTest {
                 .statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.find { it.name == 'multicast-receiver' }.status", is("UP"))
-                .body("checks.find { it.name == 'multicast-receiver' }.data.group", is("239.255.255.252"))
-                .body("checks.find { it.name == 'multicast-receiver' }.data.port", is(23456))
-                .body("checks.find { it.name == 'multicast-receiver' }.data.interface", is("lo"))
-                .body("checks.find { it.name == 'multicast-receiver' }.data.state", is("joined"));
+                .body("checks.find { it.name == 'multicast-receiver' }.data.'default.group'", is("239.255.255.252:23456"))
+                .body("checks.find { it.name == 'multicast-receiver' }.data.'default.interface'", is("lo"))
+                .body("checks.find { it.name == 'multicast-receiver' }.data.'default.state'", is("joined"));
     }
 
     @Test

@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
 class ReplayRingTest {
 
     private static StreamEvent event(long seq) {
-        return new StreamEvent(seq, "e-" + seq, "239.1.1.1", "127.0.0.1", "127.0.0.1:1", Buffer.buffer("x"));
+        return new StreamEvent(seq, "e-" + seq, "default", "239.1.1.1", "127.0.0.1", "127.0.0.1:1", Buffer.buffer("x"));
     }
 
     @Test

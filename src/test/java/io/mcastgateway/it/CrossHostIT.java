@@ -182,8 +182,8 @@ class CrossHostIT {
         JsonObject receiver = new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
                 .filter(c -> c.getString("name").equals("multicast-receiver")).findFirst().orElseThrow();
 
-        assertThat(receiver.getJsonObject("data").getString("interface")).isEqualTo("veth0");
-        assertThat(receiver.getJsonObject("data").getString("state")).isEqualTo("joined");
+        assertThat(receiver.getJsonObject("data").getString("default.interface")).isEqualTo("veth0");
+        assertThat(receiver.getJsonObject("data").getString("default.state")).isEqualTo("joined");
     }
 
     @Test

@@ -53,10 +53,12 @@ class ReadinessIT {
                         .map(JsonObject.class::cast).filter(c -> "multicast-receiver".equals(c.getString("name")))
                         .findFirst().orElseThrow();
                 assertThat(check.getString("status")).isEqualTo("DOWN");
-                assertThat(check.getJsonObject("data").getString("state")).isEqualTo("failed");
-                assertThat(check.getJsonObject("data").getString("reason"))
+                assertThat(check.getJsonObject("data").getString("default.state")).isEqualTo("failed");
+                assertThat(check.getJsonObject("data").getString("default.reason"))
                         .isEqualTo("cannot bind " + Multicast.GROUP + ":" + PORT + ": Address already in use");
-                assertThat(check.getJsonObject("data").getString("retryEvery")).isEqualTo("PT1S");
+                assertThat(check.getJsonObject("data").getString("reason")).isEqualTo("channel default: cannot bind "
+                        + Multicast.GROUP + ":" + PORT + ": Address already in use");
+                assertThat(check.getJsonObject("data").getString("default.retryEvery")).isEqualTo("PT1S");
                 assertThat(gateway.output()).contains("is not joined: cannot bind");
             } finally {
                 holder.close();

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.mcastgateway.config.GatewayConfig.Bind;
+import io.mcastgateway.channel.Bind;
+import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.multicast.GroupReceiver.State;
 import io.mcastgateway.support.Multicast;
 import io.vertx.core.Vertx;
@@ -32,6 +33,9 @@ class GroupReceiverTest {
 
     private static final int PORT = 23991;
     private static final Duration RETRY = Duration.ofMillis(200);
+    private static final Duration CHECK = Duration.ofMillis(200);
+    /** 239.255.255.252 as /proc/net/igmp writes it (little-endian hex). */
+    private static final String IGMP_GROUP = "FCFFFFEF";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private Vertx vertx;
@@ -41,7 +45,7 @@ class GroupReceiverTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        channel = new ChannelSpec("test", InetAddress.getByName(Multicast.GROUP), PORT, Multicast.lo(), 1, Bind.GROUP);
+        channel = ChannelSpec.receiving("test", InetAddress.getByName(Multicast.GROUP), PORT, "lo", Bind.GROUP);
     }
 
     @AfterEach
@@ -101,8 +105,74 @@ class GroupReceiverTest {
         awaitPortFree();
     }
 
+    /**
+     * Between two renewals nothing is lost or doubled, and the socket is the same one throughout (its
+     * queue is kept). A burst is sent right after each renewal, so that it falls between two: in the
+     * microseconds between a leave and its join the kernel drops what arrives for a group nobody on
+     * the host has joined, which is inherent to a leave-and-join (udpxy -M alike).
+     */
+    @Test
+    void shouldRenewTheMembershipOnTheSameSocketWithoutLosingOrDuplicatingADatagramSentBetweenRenewals()
+            throws Exception {
+        ChannelTraffic traffic = new ChannelTraffic();
+        GroupReceiver receiver = new GroupReceiver(vertx, channel,
+                new GroupReceiver.Settings(1 << 20, RETRY, Duration.ofMillis(300), CHECK), traffic);
+        receiver.start(this::onDatagram).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var socket = receiver.socket();
+        int bursts = 5;
+        int perBurst = 50;
+        try (DatagramSocket sender = Multicast.sender()) {
+            for (int b = 1; b <= bursts; b++) {
+                long renewals = traffic.rejoins();
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> traffic.rejoins() > renewals);
+                Multicast.sendNumbered(sender, Multicast.GROUP, PORT, "burst " + b + " #", perBurst, 20_000, 32);
+                int expected = b * perBurst;
+                await().atMost(WAIT).until(() -> received.size() >= expected);
+            }
+        }
+        assertThat(igmpGroupsOnLo()).contains(IGMP_GROUP);
+        receiver.stop(Duration.ofSeconds(5));
+
+        assertThat(traffic.rejoins()).isGreaterThanOrEqualTo(bursts);
+        assertThat(received).hasSize(bursts * perBurst).doesNotHaveDuplicates();
+        assertThat(receiver.socket()).isSameAs(socket);
+    }
+
+    /** The groups the kernel lists as joined on lo ({@code /proc/net/igmp}: hex, host byte order). */
+    private static List<String> igmpGroupsOnLo() throws Exception {
+        List<String> groups = new java.util.ArrayList<>();
+        String device = null;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/igmp"))) {
+            if (line.startsWith("\t\t")) {
+                if ("lo".equals(device)) {
+                    groups.add(line.trim().split("\\s+")[0]);
+                }
+            } else if (line.contains(":")) {
+                device = line.split("\\s+")[1];
+            }
+        }
+        return groups;
+    }
+
+    @Test
+    void shouldWaitForAnInterfaceThatDoesNotExistAndSaySo() throws Exception {
+        ChannelSpec missing = ChannelSpec.receiving("later", InetAddress.getByName(Multicast.GROUP), PORT,
+                "mgwt-none0", Bind.GROUP);
+        GroupReceiver receiver = new GroupReceiver(vertx, missing,
+                new GroupReceiver.Settings(1 << 20, RETRY, Duration.ZERO, CHECK), new ChannelTraffic());
+        Throwable first = receiver.start(this::onDatagram).toCompletionStage().toCompletableFuture()
+                .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+
+        assertThat(first).hasMessage("interface mgwt-none0 does not exist");
+        assertThat(receiver.state()).isEqualTo(State.WAITING);
+        assertThat(receiver.socket()).isNull();
+        receiver.stop(Duration.ofSeconds(5));
+        assertThat(receiver.state()).isEqualTo(State.CLOSED);
+    }
+
     private GroupReceiver receiver(Consumer<io.vertx.core.datagram.DatagramSocket> tuning) {
-        return new GroupReceiver(vertx, channel, 1 << 20, RETRY, new ChannelTraffic(), tuning);
+        return new GroupReceiver(vertx, channel, new GroupReceiver.Settings(1 << 20, RETRY, Duration.ZERO, CHECK),
+                new ChannelTraffic(), tuning);
     }
 
     private void onDatagram(DatagramPacket packet) {

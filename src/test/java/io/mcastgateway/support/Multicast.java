@@ -65,13 +65,19 @@ public final class Multicast {
      * {@code perSecond}: bounded in count, and in time by count / perSecond.
      */
     public static void sendNumbered(DatagramSocket socket, String prefix, int count, int perSecond, int size) {
+        sendNumbered(socket, GROUP, PORT, prefix, count, perSecond, size);
+    }
+
+    /** {@link #sendNumbered(DatagramSocket, String, int, int, int)} to another group and port. */
+    public static void sendNumbered(DatagramSocket socket, String group, int port, String prefix, int count,
+            int perSecond, int size) {
         long start = System.nanoTime();
         for (int n = 1; n <= count; n++) {
             StringBuilder text = new StringBuilder(prefix).append(n).append(' ');
             while (text.length() < size) {
                 text.append('.');
             }
-            send(socket, text.toString());
+            sendTo(socket, text.toString().getBytes(StandardCharsets.UTF_8), group, port);
             long due = start + (long) n * 1_000_000_000L / perSecond;
             long wait = due - System.nanoTime();
             if (wait > 0) {

@@ -1,4 +1,4 @@
-package io.mcastgateway.hub;
+package io.mcastgateway.channel;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;

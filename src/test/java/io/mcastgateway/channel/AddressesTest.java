@@ -1,4 +1,4 @@
-package io.mcastgateway.hub;
+package io.mcastgateway.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

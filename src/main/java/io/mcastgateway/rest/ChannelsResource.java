@@ -1,0 +1,75 @@
+package io.mcastgateway.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.Channels;
+import io.mcastgateway.multicast.ChannelTraffic;
+import io.mcastgateway.multicast.GroupReceiver;
+import io.mcastgateway.multicast.MulticastReceiver;
+import io.mcastgateway.multicast.Traffic;
+
+/** {@code GET /api/channels}: every channel with its settings, receiver state and counts. */
+@Path("/api/channels")
+@Tag(name = "channels")
+public class ChannelsResource {
+
+    /**
+     * @param name the channel's name; events carry it, {@code /api/events?channel=} filters by it
+     * @param group group address (canonical text)
+     * @param port UDP port
+     * @param networkInterface interface joined and sent on
+     * @param source the only sender accepted (source-specific join), or null
+     * @param bind address the receiving socket binds
+     * @param state joined, waiting (for its interface), failed (retrying), starting, closed, or not receiving
+     * @param reason why the channel is not joined, or null
+     * @param joinedAt when the group was last joined or re-joined, or null
+     * @param received datagrams received since start
+     * @param sent datagrams sent since start
+     * @param rejoins times the group was left and joined again
+     * @param sending whether the periodic sender runs
+     */
+    public record ChannelStatus(String name, String group, int port,
+            @JsonProperty("interface") String networkInterface, String source,
+            String bind, String state, String reason, Instant joinedAt, long received, long sent, long rejoins,
+            boolean sending) {
+    }
+
+    private final Channels channels;
+    private final MulticastReceiver receiver;
+    private final Traffic traffic;
+
+    public ChannelsResource(Channels channels, MulticastReceiver receiver, Traffic traffic) {
+        this.channels = channels;
+        this.receiver = receiver;
+        this.traffic = traffic;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "channels", summary = "Every channel: settings, receiver state and counts")
+    public List<ChannelStatus> channels() {
+        return channels.all().stream().map(this::status).toList();
+    }
+
+    private ChannelStatus status(ChannelSpec c) {
+        GroupReceiver r = receiver.receiver(c.name());
+        ChannelTraffic t = traffic.of(c);
+        String state = r == null ? "not receiving" : r.state().name().toLowerCase();
+        Instant joinedAt = r == null || r.joinedAt() == 0 ? null : Instant.ofEpochMilli(r.joinedAt());
+        return new ChannelStatus(c.name(), c.groupText(), c.port(), c.interfaceName(), c.sourceText(), c.bindAddress(),
+                state, r == null ? null : r.failure(), joinedAt, t.received(), t.sent(), t.rejoins(),
+                c.sender().enabled());
+    }
+}
