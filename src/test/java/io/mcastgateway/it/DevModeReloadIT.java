@@ -25,14 +25,15 @@ import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 
 /**
- * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project, a source
- * file edited three times with a request after each edit. Each reload must leave the group and close
- * both sockets, so that a datagram is then delivered exactly once.
+ * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project with two
+ * channels, a source file edited three times with a request after each edit. Each reload must leave
+ * the groups and close every socket, so that a datagram is then delivered exactly once on each channel.
  */
 class DevModeReloadIT {
 
     private static final int HTTP_PORT = 18080;
     private static final Path COPY = GatewayProcess.BASEDIR.resolve("target/devmode-it/project");
+    private static final String SECOND_GROUP = "239.255.255.251";
     private static final Path EDITED = Path.of("src/main/java/io/mcastgateway/hub/Timestamps.java");
 
     @Test
@@ -41,7 +42,7 @@ class DevModeReloadIT {
         String mvnw = COPY.resolve("mvnw").toString();
         List<String> command = List.of(mvnw, "-B", "quarkus:dev", "-Dquarkus.http.port=" + HTTP_PORT,
                 "-Ddebug=false", "-Dquarkus.console.enabled=false", "-Dquarkus.analytics.disabled=true",
-                "-Dmcast.sender.interval=1h");
+                "-Dmcast.sender.interval=1h", "-Dmcast.channels.second.group=" + SECOND_GROUP);
         HttpClient http = HttpClient.newHttpClient();
         URI health = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
         try (GatewayProcess dev = GatewayProcess.start("devmode", COPY, Map.of(), command)) {
@@ -49,6 +50,7 @@ class DevModeReloadIT {
                     .until(() -> !dev.isAlive() || status(http, health) == 200);
             assertThat(dev.isAlive()).as("dev mode started; output:\n%s", dev.output()).isTrue();
             assertThat(count(dev.output(), "Joined default")).isEqualTo(1);
+            assertThat(count(dev.output(), "Joined second")).isEqualTo(1);
 
             for (int edit = 1; edit <= 3; edit++) {
                 editSource(edit);
@@ -56,28 +58,39 @@ class DevModeReloadIT {
                 // a request after an edit is what makes dev mode reload; it looks for changes at most
                 // every 2 s, so keep requesting like a developer refreshing the page
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> status(http, health) == 200 && count(dev.output(), "Joined default") == reloads + 1);
+                        .until(() -> status(http, health) == 200 && count(dev.output(), "Joined default") == reloads + 1
+                                && count(dev.output(), "Joined second") == reloads + 1);
             }
 
             try (DatagramSocket sender = Multicast.sender();
                     SseClient client = SseClient.open(URI.create("http://localhost:" + HTTP_PORT + "/api/events"))) {
-                String text = "after reloads " + UUID.randomUUID();
-                String marker = "marker " + UUID.randomUUID();
-                Multicast.send(sender, text);
-                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText(text).size() >= 1);
-                // a later datagram arriving proves any duplicate of the first would have arrived by now
-                Multicast.send(sender, marker);
-                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText(marker).size() >= 1);
+                String id = UUID.randomUUID().toString();
+                Multicast.send(sender, "default " + id);
+                Multicast.sendTo(sender, ("second " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        SECOND_GROUP, Multicast.PORT);
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText("default " + id).size() >= 1
+                        && client.datagramsWithText("second " + id).size() >= 1);
+                // later datagrams arriving prove any duplicate of the first ones would have arrived by now
+                Multicast.send(sender, "marker " + id);
+                Multicast.sendTo(sender, ("marker2 " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        SECOND_GROUP, Multicast.PORT);
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.datagramsWithText("marker " + id).size() >= 1
+                        && client.datagramsWithText("marker2 " + id).size() >= 1);
 
-                assertThat(client.datagramsWithText(text)).hasSize(1);
-                assertThat(client.datagramsWithText(marker)).hasSize(1);
+                assertThat(client.datagramsWithText("default " + id)).hasSize(1)
+                        .allMatch(e -> e.getString("channel").equals("default"));
+                assertThat(client.datagramsWithText("second " + id)).hasSize(1)
+                        .allMatch(e -> e.getString("channel").equals("second"));
+                assertThat(client.datagramsWithText("marker " + id)).hasSize(1);
+                assertThat(client.datagramsWithText("marker2 " + id)).hasSize(1);
             }
             String output = dev.output();
             assertThat(output).doesNotContain("Address already in use");
             assertThat(count(output, "Receivers closed")).isEqualTo(3);
             assertThat(count(output, "Joined default")).isEqualTo(4);
+            assertThat(count(output, "Joined second")).isEqualTo(4);
             assertThat(count(output, "Receive data from 127.0.0.1")).as("one log line per datagram")
-                    .isEqualTo(2);
+                    .isEqualTo(4);
         }
     }
 

@@ -2,7 +2,9 @@ package io.mcastgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +36,41 @@ class InvalidConfigIT {
             assertThat(output).contains(expected);
             assertThat(output).as("no stack trace").doesNotContainPattern("\\n\\s+at [a-z]+\\.");
             assertThat(output).doesNotContain("NullPointerException");
+            assertThat(output).doesNotContain("Joined");
+        }
+    }
+
+    /** Settings as {@code KEY=value} separated by spaces: environment variables, or -D system properties for dotted keys. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "mcast.channels.Bad_Name.group=239.1.1.1 | mcast.channels.\"Bad_Name\": a channel name is 1-32 lower-case letters",
+            "MCAST_CHANNELS_TWIN_GROUP=239.255.255.252 | mcast.channels.twin.group=239.255.255.252: channels default and twin both join 239.255.255.252:23456 on lo",
+            "MCAST_CHANNELS_MIXED_GROUP=239.1.1.2 MCAST_CHANNELS_MIXED_SOURCE=fe80::1 | mcast.channels.mixed.source=fe80::1: an IPv6 address, but the group 239.1.1.2 is IPv4",
+            "MCAST_CHANNELS_NOGROUP_PORT=5000 | mcast.channels.nogroup.group is missing: every channel needs a group address",
+            "MCAST_CHANNELS_WIDE_GROUP=239.1.1.3 MCAST_CHANNELS_WIDE_BIND=any | mcast.channels.wide.bind=any: channel wide binds the wildcard address on port 23456 and would also receive channel default's group",
+            "MCAST_DEFAULT_CHANNEL_ENABLED=false | mcast.default-channel.enabled=false and no named channel is set",
+            "MCAST_REJOIN_INTERVAL=-1s | mcast.rejoin-interval=PT-1S: must not be negative (0 = never)",
+    })
+    void shouldRefuseToStartOnAnInvalidChannelNamingTheKeyAndValue(String settings, String expected) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "QUARKUS_HTTP_PORT", "0"));
+        List<String> command = new ArrayList<>(List.of(GatewayProcess.javaBinary()));
+        for (String setting : settings.trim().split(" +")) {
+            String[] kv = setting.split("=", 2);
+            if (kv[0].contains(".")) {
+                command.add("-D" + setting);
+            } else {
+                environment.put(kv[0], kv[1]);
+            }
+        }
+        command.addAll(List.of("-jar", GatewayProcess.RUNNER.toString()));
+        try (GatewayProcess gateway = GatewayProcess.start("invalid-channel-" + Math.abs(settings.hashCode()),
+                GatewayProcess.BASEDIR, environment, command)) {
+            Integer exit = gateway.waitFor(60);
+
+            assertThat(exit).as("exit code; output:\n%s", gateway.output()).isNotNull().isNotZero();
+            String output = gateway.output();
+            assertThat(output).contains(expected.trim());
+            assertThat(output).as("no stack trace").doesNotContainPattern("\\n\\s+at [a-z]+\\.");
             assertThat(output).doesNotContain("Joined");
         }
     }

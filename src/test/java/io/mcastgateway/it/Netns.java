@@ -76,6 +76,26 @@ public final class Netns implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * A direct veth pair between two hosts, named {@code name} on both ends, with addresses
+     * {@code 198.18.<subnet>.1/24} in {@code a} and {@code .2} in {@code b}, up, with a multicast route
+     * in {@code b} (the sender's side).
+     */
+    public void link(String a, String b, String name, int subnet) {
+        run(List.of("ip", "link", "add", name, "netns", a, "type", "veth", "peer", "name", name, "netns", b));
+        ip(a, "addr", "add", "198.18." + subnet + ".1/24", "dev", name);
+        ip(b, "addr", "add", "198.18." + subnet + ".2/24", "dev", name);
+        ip(a, "link", "set", name, "up");
+        ip(b, "link", "set", name, "up");
+    }
+
+    /** Runs {@code ip -n ns args...}. */
+    public static void ipIn(String ns, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        run(cmd);
+    }
+
     /** A veth pair from the root namespace into {@code ns}; returns the address of the host's end. */
     public String managementLink(String ns) {
         int n = managementLinks++;
