@@ -88,6 +88,8 @@ public final class GroupReceiver {
     private long checkTimer = -1;
     private boolean checking;
     private int attempts;
+    /** During the first attempt, whose outcome the caller of {@link #start} reports. */
+    private boolean initial = true;
     private long lastErrorLoggedAt;
     private long errorsNotLogged;
 
@@ -127,7 +129,10 @@ public final class GroupReceiver {
                     }
                 });
             }
-            attempt().onComplete(first);
+            attempt().onComplete(ar -> {
+                initial = false;
+                first.handle(ar);
+            });
         });
         return first.future();
     }
@@ -194,6 +199,7 @@ public final class GroupReceiver {
         if (attempts > 1) {
             LOG.infof("Joined %s after %d attempts", channel, attempts);
         }
+        attempts = 0; // counts the attempts of the next setup, if one is ever needed
         socketJoined = true;
         joinedIndex = index;
         joinedAt = System.currentTimeMillis();
@@ -213,8 +219,9 @@ public final class GroupReceiver {
         if (state == State.CLOSED) {
             return;
         }
-        if (attempts > 1 && !reason.equals(failure)) {
-            LOG.warnf("Receiver of channel %s is still not joined: %s", channel, reason);
+        if (!initial && !reason.equals(failure)) {
+            LOG.warnf("Receiver of channel %s is not joined: %s; retrying every %s", channel, reason,
+                    settings.retryInterval());
         }
         failure = reason;
         state = State.FAILED;
@@ -230,7 +237,7 @@ public final class GroupReceiver {
 
     /** The interface is missing, down or without carrier: not ready until it is back. */
     private void waiting(String reason) {
-        if (state != State.WAITING || !reason.equals(failure)) {
+        if (!initial && (state != State.WAITING || !reason.equals(failure))) {
             LOG.warnf("Channel %s is waiting: %s", channel, reason);
         }
         failure = reason;

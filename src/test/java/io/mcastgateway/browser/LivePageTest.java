@@ -27,16 +27,13 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.mcastgateway.rest.EventStreamRoute;
+import io.mcastgateway.support.Browser;
 import io.mcastgateway.support.Multicast;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.mcastgateway.support.Tools;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -46,8 +43,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class LivePageTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     private static WebDriver browser;
@@ -63,15 +58,7 @@ class LivePageTest {
 
     @BeforeAll
     static void startBrowser() {
-        // Debian's builds: apt-get install chromium chromium-driver
-        Tools.require("LivePageTest", Tools.missingCommands(CHROMIUM.toString(), CHROMEDRIVER.toString()));
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--window-size=1200,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Browser.start("LivePageTest");
     }
 
     @AfterAll

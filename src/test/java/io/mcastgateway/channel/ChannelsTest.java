@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -24,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
+import io.mcastgateway.support.TwoChannels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
@@ -38,30 +37,15 @@ import io.vertx.core.json.JsonObject;
  * on that port. Every datagram is sent from this test with plain JDK sockets.
  */
 @QuarkusTest
-@TestProfile(ChannelsTest.TwoChannels.class)
+@TestProfile(TwoChannels.class)
 class ChannelsTest {
 
-    static final int PORT = 23981;
-    static final String ALPHA = "239.255.1.1";
-    static final String BETA = "239.255.1.2";
-    static final String OTHER = "239.255.1.3";
-    static final String SSM = "232.255.1.4";
+    private static final int PORT = TwoChannels.PORT;
+    private static final String ALPHA = TwoChannels.ALPHA;
+    private static final String BETA = TwoChannels.BETA;
+    private static final String OTHER = "239.255.1.3";
+    private static final String SSM = TwoChannels.SSM;
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    public static class TwoChannels implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "mcast.sender.enabled", "false",
-                    "mcast.channels.alpha.group", ALPHA,
-                    "mcast.channels.alpha.port", String.valueOf(PORT),
-                    "mcast.channels.beta.group", BETA,
-                    "mcast.channels.beta.port", String.valueOf(PORT),
-                    "mcast.channels.ssm.group", SSM,
-                    "mcast.channels.ssm.port", String.valueOf(PORT),
-                    "mcast.channels.ssm.source", "127.0.0.1");
-        }
-    }
 
     @TestHTTPResource("/api/events")
     URI events;

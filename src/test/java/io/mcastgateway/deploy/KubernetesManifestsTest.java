@@ -112,14 +112,18 @@ class KubernetesManifestsTest {
     @Test
     void shouldNameOnlyRealConfigurationKeys() {
         Set<String> known = envNames(GatewayConfig.class, "MCAST");
-        assertThat(known).contains("MCAST_INTERFACE", "MCAST_GROUP", "MCAST_RECEIVER_LOG", "MCAST_STREAM_REPLAY_SIZE");
+        assertThat(known).contains("MCAST_INTERFACE", "MCAST_GROUP", "MCAST_RECEIVER_LOG", "MCAST_STREAM_REPLAY_SIZE",
+                "MCAST_DEFAULT_CHANNEL_ENABLED", "MCAST_CHANNELS_<NAME>_GROUP", "MCAST_CHANNELS_<NAME>_SENDER_ENABLED");
+        java.util.function.Predicate<String> isKnown = name -> known.stream()
+                .anyMatch(k -> name.matches(java.util.regex.Pattern.quote(k).replace("<NAME>", "\\E[A-Z0-9]+\\Q")));
+        assertThat(isKnown).accepts("MCAST_CHANNELS_VIDEO_GROUP").rejects("MCAST_CHANNELS_VIDEO_GRUOP", "MCAST_GRUOP");
         rendered.forEach((dir, docs) -> {
             List<String> named = new ArrayList<>();
             docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
                     .forEach(cm -> cm.path("data").fieldNames().forEachRemaining(named::add));
             container(docs).path("env").forEach(e -> named.add(e.path("name").asText()));
             assertThat(named).as(dir).contains("MCAST_INTERFACE");
-            assertThat(named.stream().filter(n -> n.startsWith("MCAST_"))).as(dir + ": MCAST_* names").allMatch(known::contains);
+            assertThat(named.stream().filter(n -> n.startsWith("MCAST_"))).as(dir + ": MCAST_* names").allMatch(isKnown);
             container(docs).path("envFrom").forEach(from -> assertThat(docs).as(dir).anyMatch(d -> d.path("kind").asText()
                     .equals("ConfigMap") && d.path("metadata").path("name").asText().equals(from.path("configMapRef").path("name").asText())));
         });
@@ -219,7 +223,10 @@ class KubernetesManifestsTest {
                 properties.getProperty("quarkus.http.port", "8080")));
     }
 
-    /** The environment variable of every key of the @ConfigMapping, e.g. MCAST_RECEIVER_LOG_INTERVAL. */
+    /**
+     * The environment variable of every key of the @ConfigMapping, e.g. MCAST_RECEIVER_LOG_INTERVAL; a
+     * map's key is {@code <NAME>} (MCAST_CHANNELS_<NAME>_GROUP).
+     */
     static Set<String> envNames(Class<?> group, String prefix) {
         Set<String> names = new TreeSet<>();
         for (Method m : group.getDeclaredMethods()) {
@@ -230,7 +237,11 @@ class KubernetesManifestsTest {
             String key = withName != null ? withName.value() : m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
             String env = prefix + "_" + key.toUpperCase().replaceAll("[.-]", "_");
             Class<?> type = m.getReturnType();
-            if (type.isInterface() && type.getDeclaringClass() == GatewayConfig.class) {
+            if (type == java.util.Map.class && m.getGenericReturnType() instanceof java.lang.reflect.ParameterizedType map
+                    && map.getActualTypeArguments()[1] instanceof Class<?> value
+                    && value.getDeclaringClass() == GatewayConfig.class) {
+                names.addAll(envNames(value, env + "_<NAME>"));
+            } else if (type.isInterface() && type.getDeclaringClass() == GatewayConfig.class) {
                 names.addAll(envNames(type, env));
             } else {
                 names.add(env);

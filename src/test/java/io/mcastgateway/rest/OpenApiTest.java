@@ -31,12 +31,15 @@ class OpenApiTest {
     @Test
     void shouldDescribeEveryEndpointIncludingTheEventStreamRoute() {
         JsonObject paths = openApi().getJsonObject("paths");
-        assertThat(paths.fieldNames()).contains("/api/events", "/api/stats", "/q/health/live", "/q/health/ready");
+        assertThat(paths.fieldNames()).contains("/api/events", "/api/stats", "/api/channels", "/q/health/live",
+                "/q/health/ready");
         JsonObject stream = paths.getJsonObject("/api/events").getJsonObject("get");
         assertThat(stream.getJsonObject("responses").getJsonObject("200").getJsonObject("content").fieldNames())
                 .containsExactly("text/event-stream");
         assertThat(stream.getJsonArray("parameters").stream().map(p -> ((JsonObject) p).getString("name")))
-                .containsExactlyInAnyOrder("group", "source", "lastEventId", "Last-Event-ID");
+                .containsExactlyInAnyOrder("channel", "group", "source", "lastEventId", "Last-Event-ID");
+        assertThat(stream.getJsonObject("responses").fieldNames()).contains("400");
+        assertThat(paths.getJsonObject("/api/channels").getJsonObject("get").getString("operationId")).isEqualTo("channels");
         assertThat(paths.getJsonObject("/api/stats").getJsonObject("get").getString("operationId")).isEqualTo("streamStats");
     }
 
