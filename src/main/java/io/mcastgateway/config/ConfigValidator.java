@@ -49,6 +49,7 @@ public final class ConfigValidator {
         checkRange(problems, "mcast.ttl", config.ttl(), 0, 255);
         checkPositive(problems, "mcast.sender.interval", config.sender().interval());
         checkPositive(problems, "mcast.receiver.log-interval", config.receiver().logInterval());
+        checkRange(problems, "mcast.receiver.log-rate", config.receiver().logRate(), 1, 1_000_000);
         checkPositive(problems, "mcast.receiver.retry-interval", config.receiver().retryInterval());
         checkPositive(problems, "mcast.receiver.interface-check-interval", config.receiver().interfaceCheckInterval());
         checkPositive(problems, "mcast.stream.heartbeat", config.stream().heartbeat());
@@ -56,6 +57,8 @@ public final class ConfigValidator {
                 Integer.MAX_VALUE);
         checkRange(problems, "mcast.stream.replay-size", config.stream().replaySize(), 0, 1_000_000);
         checkRange(problems, "mcast.stream.buffer", config.stream().buffer(), 1, 1_000_000);
+        config.stream().maxSubscribers().ifPresent(m -> checkRange(problems, "mcast.stream.max-subscribers", m, 1,
+                Integer.MAX_VALUE));
         if (config.stream().retry().isNegative()) {
             problems.add("mcast.stream.retry=" + config.stream().retry() + ": must not be negative");
         }

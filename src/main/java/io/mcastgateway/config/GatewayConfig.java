@@ -118,7 +118,7 @@ public interface GatewayConfig {
     }
 
     enum LogMode {
-        /** One INFO line per received datagram. */
+        /** One INFO line per received datagram, up to {@code log-rate} per second; beyond, a count per log-interval. */
         EACH,
         /** One INFO line per interval with the count received. */
         SUMMARY,
@@ -149,9 +149,13 @@ public interface GatewayConfig {
         @WithDefault("4194304")
         int receiveBufferSize();
 
-        /** Logging of received datagrams: each, summary (one line per log-interval) or off. */
+        /** Logging of received datagrams: each (up to log-rate lines a second), summary (one line per log-interval) or off. */
         @WithDefault("each")
         LogMode log();
+
+        /** With log=each: at most this many lines per second; the datagrams beyond are counted in one line per log-interval. */
+        @WithDefault("100")
+        int logRate();
 
         /** Interval of the summary log line when log=summary. */
         @WithDefault("10s")
@@ -178,6 +182,9 @@ public interface GatewayConfig {
         /** Period of the comment heartbeat on every open stream. */
         @WithDefault("15s")
         Duration heartbeat();
+
+        /** Most SSE streams open at once; beyond, a new one gets 503 with Retry-After. Unset: three quarters of the process's open-file limit. */
+        OptionalInt maxSubscribers();
 
         /** Reconnection delay the stream advises clients (SSE retry field). */
         @WithDefault("2s")

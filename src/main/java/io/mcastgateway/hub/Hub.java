@@ -1,22 +1,26 @@
 package io.mcastgateway.hub;
 
-import java.util.Base64;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.mcastgateway.channel.Addresses;
 import io.mcastgateway.channel.ChannelSpec;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Turns received datagrams into numbered events and fans them out: to the {@link Transport} (SSE
- * subscribers, replay) and to the event bus address {@value #RECEIVED_ADDRESS}.
+ * subscribers, replay) and, while it has a consumer, to the event bus address
+ * {@value #RECEIVED_ADDRESS}.
  * <p>
- * Event ids are {@code <epoch>-<seq>}: the epoch is fixed per run (and per dev-mode reload), the
- * sequence number counts from 1, so an id from an earlier run is recognised as such.
+ * An event's SSE frame (its JSON inside) is written once, by {@link DatagramFrames}, and shared by
+ * every subscriber and the replay ring. Event ids are {@code <epoch>-<seq>}: the epoch is fixed per
+ * run (and per dev-mode reload), the sequence number counts from 1, so an id from an earlier run is
+ * recognised as such.
  */
 @ApplicationScoped
 public class Hub {
@@ -28,6 +32,9 @@ public class Hub {
     private final EventBusConsumers consumers;
     private final StreamStats stats;
     private final String epoch = Long.toString(System.currentTimeMillis(), 36);
+    // guarded by this
+    private final DatagramFrames frames = new DatagramFrames();
+    private final Sources sources = new Sources();
     private long seq;
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
@@ -37,26 +44,28 @@ public class Hub {
         this.stats = stats;
     }
 
-    /** Publishes one received datagram; called on the receiving socket's event loop. */
-    public DatagramEvent publish(ChannelSpec channel, String sourceIp, int sourcePort, byte[] payload,
-            long receivedAtMillis) {
-        String text = Payloads.textOrNull(payload);
-        sourceIp = Addresses.canonical(sourceIp);
-        String source = sourceIp.indexOf(':') >= 0 ? "[" + sourceIp + "]:" + sourcePort : sourceIp + ":" + sourcePort;
-        DatagramEvent event;
-        JsonObject json;
+    /**
+     * Publishes one received datagram (its readable bytes; not consumed); called on the receiving
+     * socket's event loop. Allocates the frame, the event and nothing else per datagram once the
+     * sender is known.
+     */
+    public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis) {
+        StreamEvent event;
+        JsonObject json = null;
+        boolean toBus = consumers.any(RECEIVED_ADDRESS);
         synchronized (this) {
             long n = ++seq;
-            String id = epoch + "-" + n;
-            event = new DatagramEvent(id, channel.name(), channel.groupText(), channel.port(), source,
-                    Timestamps.format(receivedAtMillis), payload.length, text,
-                    text == null ? Base64.getEncoder().encodeToString(payload) : null);
-            json = event.toJson();
-            Buffer frame = SseFrames.event(id, SseFrames.DATAGRAM, json);
-            transport.append(new StreamEvent(n, id, channel.name(), event.group(), sourceIp, source, frame));
+            Sources.Source source = sources.of(sender);
+            byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source.text(),
+                    receivedAtMillis, payload);
+            event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), source.ip(), source.text(), frame);
+            transport.append(event);
+            if (toBus) {
+                json = new JsonObject(Buffer.buffer(Arrays.copyOfRange(frame, frames.dataStart(), frame.length - 2)));
+            }
         }
         stats.addReceived();
-        if (consumers.any(RECEIVED_ADDRESS)) {
+        if (json != null) {
             bus.publish(RECEIVED_ADDRESS, json);
         }
         return event;

@@ -1,37 +1,54 @@
 package io.mcastgateway.hub;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
-/** Turns datagram bytes into text when they are valid UTF-8. */
+/** Tells whether datagram bytes are text (valid UTF-8). */
 public final class Payloads {
 
     private Payloads() {
     }
 
-    /** The payload as text, or {@code null} when the bytes are not valid UTF-8. */
-    public static String textOrNull(byte[] bytes) {
-        if (isAscii(bytes)) {
-            return new String(bytes, StandardCharsets.ISO_8859_1); // cheapest exact decoding of ASCII
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
-    private static boolean isAscii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
+    /**
+     * Whether {@code length} bytes from {@code offset} are well-formed UTF-8, with the rules of Java's
+     * strict decoder: no overlong forms, no surrogates, nothing above U+10FFFF. Allocates nothing.
+     */
+    public static boolean isUtf8(byte[] b, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return false; // a continuation byte, an overlong 2-byte lead (c0, c1) or beyond f4
+            }
+            if (i + n >= end) {
+                return false; // truncated sequence
+            }
+            int cp = c & (0x3f >> n);
+            for (int k = 1; k <= n; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
                 return false;
             }
+            i += n + 1;
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package io.mcastgateway.hub;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -20,23 +21,25 @@ public final class SseFrames {
     private SseFrames() {
     }
 
-    public static Buffer event(String id, String name, JsonObject data) {
-        String head = (id == null ? "" : "id: " + id + "\n") + "event: " + name + "\ndata: ";
-        Buffer json = data.toBuffer();
-        return Buffer.buffer(head.length() + json.length() + 2)
-                .appendString(head, StandardCharsets.US_ASCII.name())
-                .appendBuffer(json)
-                .appendString("\n\n");
+    /** A frame without id (the rare ones: gap, reset); datagram frames come from {@link DatagramFrames}. */
+    static byte[] event(String name, JsonObject data) {
+        byte[] head = ("event: " + name + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        byte[] json = data.toBuffer().getBytes();
+        byte[] frame = Arrays.copyOf(head, head.length + json.length + 2);
+        System.arraycopy(json, 0, frame, head.length, json.length);
+        frame[frame.length - 2] = '\n';
+        frame[frame.length - 1] = '\n';
+        return frame;
     }
 
     /** A gap: events this subscriber will never get ({@code missed} of them). Carries no id. */
-    public static Buffer gap(long missed, String reason) {
-        return event(null, GAP, new JsonObject().put("missed", missed).put("reason", reason));
+    public static byte[] gap(long missed, String reason) {
+        return event(GAP, new JsonObject().put("missed", missed).put("reason", reason));
     }
 
     /** The client's Last-Event-ID is from another run of the gateway: what follows starts over. */
-    public static Buffer reset(String epoch, String lastEventId) {
-        return event(null, RESET, new JsonObject().put("epoch", epoch).put("lastEventId", lastEventId));
+    public static byte[] reset(String epoch, String lastEventId) {
+        return event(RESET, new JsonObject().put("epoch", epoch).put("lastEventId", lastEventId));
     }
 
     public static Buffer retry(long millis) {

@@ -1,10 +1,17 @@
 package io.mcastgateway.hub;
 
-import io.vertx.core.buffer.Buffer;
-
 /**
  * An event as it travels through the hub: its position in the stream, what filters look at, and the
- * SSE frame bytes, built once and shared by every subscriber.
+ * SSE frame bytes, written once and shared by every subscriber.
+ *
+ * @param epoch the id prefix of the run that numbered it (shared, not per event)
+ * @param frame the whole SSE frame: {@code id:}, {@code event:}, {@code data:} and the blank line
  */
-public record StreamEvent(long seq, String id, String channel, String group, String sourceIp, String source, Buffer frame) {
+public record StreamEvent(long seq, String epoch, String channel, String group, String sourceIp, String source,
+        byte[] frame) {
+
+    /** The event id, {@code <epoch>-<seq>} (built on demand: nothing on the hot path needs it). */
+    public String id() {
+        return epoch + "-" + seq;
+    }
 }

@@ -11,6 +11,7 @@ public class StreamStats {
     private final LongAdder received = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
 
     public void addReceived() {
         received.increment();
@@ -22,6 +23,15 @@ public class StreamStats {
 
     public void addDropped(long events) {
         dropped.add(events);
+    }
+
+    public void addRejected() {
+        rejected.increment();
+    }
+
+    /** Streams refused because {@code mcast.stream.max-subscribers} were open. */
+    public long rejected() {
+        return rejected.sum();
     }
 
     public long received() {

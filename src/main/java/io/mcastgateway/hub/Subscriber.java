@@ -1,6 +1,5 @@
 package io.mcastgateway.hub;
 
-import io.vertx.core.buffer.Buffer;
 
 /** A consumer of the event stream, fed by a {@link Transport}. */
 public interface Subscriber {
@@ -12,7 +11,7 @@ public interface Subscriber {
      * Queues a frame. Called on the thread that appends events: must never block and never slow the
      * caller; a subscriber that cannot keep up drops frames on its own side.
      */
-    void offer(Buffer frame);
+    void offer(byte[] frame);
 
     /** Its counters, for the stats API. */
     SubscriberInfo info();

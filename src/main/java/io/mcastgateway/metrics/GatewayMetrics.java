@@ -74,6 +74,9 @@ public class GatewayMetrics {
         FunctionCounter.builder("mcast.sse.events.delivered", stats, StreamStats::delivered)
                 .description("Events written to SSE subscribers, summed over subscribers")
                 .register(registry);
+        FunctionCounter.builder("mcast.sse.rejected", stats, StreamStats::rejected)
+                .description("SSE streams refused with 503 because mcast.stream.max-subscribers were open")
+                .register(registry);
         FunctionCounter.builder("mcast.sse.events.dropped", stats, StreamStats::dropped)
                 .description("Events SSE subscribers lost because they did not read fast enough")
                 .register(registry);

@@ -14,17 +14,15 @@ import org.jboss.logging.Logger;
 import io.mcastgateway.channel.ChannelSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
  * The receiving socket of one channel: bound (to the group address unless {@code bind=any}), joined
  * on the channel's interface (source-specific when the channel has a {@code source}), read with
- * {@link ReadAllocatorTuning}.
+ * {@link ReadAllocatorTuning}, each datagram handed to a {@link DatagramSink} by {@link DirectReceive}.
  * <ul>
  * <li>When setting up, binding or joining fails (the port is taken), the socket is closed and the
  * attempt repeated every {@code retryInterval} until it succeeds or the receiver is stopped.</li>
@@ -75,7 +73,7 @@ public final class GroupReceiver {
     private final ChannelTraffic traffic;
     private final Consumer<DatagramSocket> tuning;
     private final String source;
-    private Handler<DatagramPacket> handler;
+    private DatagramSink sink;
     // written on the context only; volatile for readers elsewhere (health, metrics)
     private volatile DatagramSocket socket;
     private volatile State state = State.STARTING;
@@ -117,8 +115,8 @@ public final class GroupReceiver {
      * Binds and joins; the returned future (of the first attempt) fails with a message that says why.
      * From then on the interface is watched and the membership renewed.
      */
-    Future<Void> start(Handler<DatagramPacket> handler) {
-        this.handler = handler;
+    Future<Void> start(DatagramSink sink) {
+        this.sink = sink;
         Promise<Void> first = Promise.promise();
         context.runOnContext(v -> {
             checkTimer = vertx.setPeriodic(settings.interfaceCheckInterval().toMillis(), id -> checkInterface());
@@ -152,6 +150,7 @@ public final class GroupReceiver {
         try {
             s = vertx.createDatagramSocket(options); // on the context: the socket belongs to it
             tuning.accept(s);
+            DirectReceive.install(s, sink);
         } catch (RuntimeException e) {
             String reason = "cannot set up the receiving socket: " + e.getMessage();
             failed(s, reason);
@@ -160,7 +159,6 @@ public final class GroupReceiver {
         DatagramSocket created = s;
         socket = created;
         socketJoined = false;
-        created.handler(handler);
         created.exceptionHandler(this::receiveError);
         return created.listen(channel.port(), channel.bindAddress())
                 .recover(e -> Future.failedFuture("cannot bind " + channel.bindAddress() + ":" + channel.port()

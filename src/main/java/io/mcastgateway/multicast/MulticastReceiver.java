@@ -1,8 +1,11 @@
 package io.mcastgateway.multicast;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,19 +16,20 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.ExtLogRecord.FormatStyle;
 import org.jboss.logmanager.Level;
 
-import io.mcastgateway.channel.Addresses;
 import io.mcastgateway.channel.Bind;
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.config.GatewayConfig.LogMode;
-import io.mcastgateway.hub.DatagramEvent;
 import io.mcastgateway.hub.Hub;
+import io.mcastgateway.hub.Payloads;
+import io.mcastgateway.hub.StreamEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * Opens one {@link GroupReceiver} per receiving channel at startup and closes them at shutdown (also
@@ -51,6 +55,10 @@ public class MulticastReceiver {
     private final Traffic traffic;
     private final LogMode logMode;
     private final LongAdder sinceSummary = new LongAdder();
+    private final int logRate;
+    private final AtomicInteger loggedThisSecond = new AtomicInteger();
+    private final LongAdder notLogged = new LongAdder();
+    private volatile long logSecond;
     private volatile List<GroupReceiver> receivers = List.of();
     private long summaryTimer = -1;
 
@@ -61,6 +69,7 @@ public class MulticastReceiver {
         this.config = config;
         this.traffic = traffic;
         this.logMode = config.receiver().log();
+        this.logRate = config.receiver().logRate();
     }
 
     void start(@Observes StartupEvent event) {
@@ -76,7 +85,7 @@ public class MulticastReceiver {
                 .toList();
         List<Future<Void>> joins = receivers.stream().map(r -> {
             ChannelTraffic counters = traffic.of(r.channel());
-            return r.start(packet -> onDatagram(r.channel(), counters, packet));
+            return r.start((payload, sender) -> onDatagram(r.channel(), counters, payload, sender));
         }).toList();
         try {
             Future.join(joins).toCompletionStage().toCompletableFuture()
@@ -99,7 +108,7 @@ public class MulticastReceiver {
         if (config.rejoinInterval().isZero()) {
             LOG.info("Periodic re-join is off (mcast.rejoin-interval=0)");
         }
-        if (logMode == LogMode.SUMMARY) {
+        if (logMode != LogMode.OFF) {
             summaryTimer = vertx.setPeriodic(config.receiver().logInterval().toMillis(), id -> logSummary());
         }
     }
@@ -115,21 +124,34 @@ public class MulticastReceiver {
         receivers = List.of();
     }
 
-    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, DatagramPacket packet) {
+    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, ByteBuf payload, InetSocketAddress sender) {
         long now = System.currentTimeMillis();
-        if (channel.sourceSpecific() && !fromSource(channel, packet.sender().host())) {
+        if (channel.sourceSpecific() && !channel.source().equals(sender.getAddress())) {
             // the kernel filters by source already; this holds the promise should a datagram slip through
             counters.addReceiveError();
             return;
         }
-        byte[] payload = packet.data().getBytes();
-        counters.addReceived(payload.length);
-        DatagramEvent event = hub.publish(channel, packet.sender().host(), packet.sender().port(), payload, now);
+        counters.addReceived(payload.readableBytes());
+        StreamEvent event = hub.publish(channel, payload, sender, now);
         if (logMode == LogMode.EACH) {
-            logDatagram(event);
+            if (mayLog(now)) {
+                logDatagram(event, payload);
+            } else {
+                notLogged.increment();
+            }
         } else if (logMode == LogMode.SUMMARY) {
             sinceSummary.increment();
         }
+    }
+
+    /** At most {@code mcast.receiver.log-rate} lines in each second of the clock; the rest are counted. */
+    private boolean mayLog(long nowMillis) {
+        long second = nowMillis / 1000;
+        if (second != logSecond) {
+            logSecond = second;
+            loggedThisSecond.set(0);
+        }
+        return loggedThisSecond.incrementAndGet() <= logRate;
     }
 
     /**
@@ -138,17 +160,18 @@ public class MulticastReceiver {
      * record itself: the console handler is asynchronous and formats on its own thread, where the
      * receiving thread's MDC is not seen.
      */
-    private static void logDatagram(DatagramEvent event) {
+    private static void logDatagram(StreamEvent event, ByteBuf payload) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
+        int size = payload.readableBytes();
         ExtLogRecord record = new ExtLogRecord(Level.INFO, "Receive data from %s: %s", FormatStyle.PRINTF,
                 LOG_NAME);
-        record.setParameters(new Object[] { event.source(), preview(event) });
+        record.setParameters(new Object[] { event.source(), preview(payload) });
         record.setLoggerName(LOG_NAME);
         record.putMdc(MDC_CHANNEL, event.channel());
         record.putMdc(MDC_SOURCE, event.source());
-        record.putMdc(MDC_SIZE, Integer.toString(event.size()));
+        record.putMdc(MDC_SIZE, Integer.toString(size));
         RECORD_LOG.logRaw(record);
     }
 
@@ -158,20 +181,22 @@ public class MulticastReceiver {
             LOG.infof("Received %d datagrams in the last %s (%d since start)", n, config.receiver().logInterval(),
                     hub.received());
         }
-    }
-
-    private static boolean fromSource(ChannelSpec channel, String host) {
-        String ip = Addresses.canonical(host);
-        int scope = ip.indexOf('%');
-        return (scope < 0 ? ip : ip.substring(0, scope)).equals(channel.sourceText());
-    }
-
-    private static String preview(DatagramEvent event) {
-        if (event.text() == null) {
-            return "<" + event.size() + " bytes, not UTF-8>";
+        long skipped = notLogged.sumThenReset();
+        if (skipped > 0) {
+            LOG.infof("%d datagrams were not logged in the last %s: more than %d per second"
+                    + " (mcast.receiver.log-rate); %d received since start", skipped, config.receiver().logInterval(),
+                    logRate, hub.received());
         }
-        return event.text().length() <= LOG_PREVIEW_CHARS ? event.text()
-                : event.text().substring(0, LOG_PREVIEW_CHARS) + "... (" + event.size() + " bytes)";
+    }
+
+    private static String preview(ByteBuf payload) {
+        byte[] bytes = ByteBufUtil.getBytes(payload);
+        if (!Payloads.isUtf8(bytes, 0, bytes.length)) {
+            return "<" + bytes.length + " bytes, not UTF-8>";
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        return text.length() <= LOG_PREVIEW_CHARS ? text
+                : text.substring(0, LOG_PREVIEW_CHARS) + "... (" + bytes.length + " bytes)";
     }
 
     /** The receivers, one per receiving channel; empty when receiving is disabled. */

@@ -1,11 +1,15 @@
 package io.mcastgateway.rest;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.management.UnixOperatingSystemMXBean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +25,7 @@ import io.mcastgateway.hub.StreamStats;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -52,6 +57,8 @@ public class EventStreamRoute {
     private final GatewayConfig.Stream settings;
     private final Optional<Duration> shutdownDelay;
     private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger slots = new AtomicInteger();
+    private final int maxSubscribers;
     private volatile boolean closing;
 
     public EventStreamRoute(Vertx vertx, Hub hub, Channels channels, StreamStats stats, GatewayConfig config,
@@ -62,6 +69,24 @@ public class EventStreamRoute {
         this.stats = stats;
         this.settings = config.stream();
         this.shutdownDelay = shutdownDelay;
+        this.maxSubscribers = config.stream().maxSubscribers().orElseGet(EventStreamRoute::fileLimitShare);
+    }
+
+    /** Three quarters of the process's open-file limit: each stream holds a socket, the rest is the JVM's. */
+    static int fileLimitShare() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            return (int) Math.max(16, Math.min(Integer.MAX_VALUE, limit / 4 * 3));
+        }
+        return 10_000;
+    }
+
+    void logLimit(@Observes StartupEvent event) {
+        LOG.infof("At most %d SSE streams at once (mcast.stream.max-subscribers)", maxSubscribers);
+    }
+
+    public int maxSubscribers() {
+        return maxSubscribers;
     }
 
     void register(@Observes Router router) {
@@ -92,6 +117,16 @@ public class EventStreamRoute {
             return;
         }
 
+        if (slots.incrementAndGet() > maxSubscribers) {
+            slots.decrementAndGet();
+            stats.addRejected();
+            long retrySeconds = Math.max(1, (settings.retry().toMillis() + 999) / 1000);
+            ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retrySeconds))
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("too many streams: " + maxSubscribers + " are open (mcast.stream.max-subscribers); retry in "
+                            + retrySeconds + " s\n");
+            return;
+        }
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -103,6 +138,7 @@ public class EventStreamRoute {
         open.add(subscriber);
         Handler<Void> cleanUp = v -> {
             if (open.remove(subscriber)) {
+                slots.decrementAndGet();
                 vertx.cancelTimer(heartbeat);
                 subscriber.close();
                 hub.unsubscribe(subscriber);

@@ -39,14 +39,14 @@ final class SseSubscriber implements Subscriber {
     private final String remote;
     private final String connectedAt = Timestamps.format(System.currentTimeMillis());
     private final StreamStats stats;
-    private final ArrayBlockingQueue<Buffer> queue;
+    private final ArrayBlockingQueue<byte[]> queue;
     /** True from when a drain is scheduled (or parked on a full write queue) until it runs. */
     private final AtomicBoolean drainPending = new AtomicBoolean();
     private final AtomicLong droppedSinceGap = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final Runnable drainTask = this::drain;
-    private final Buffer[] batch; // only touched on the connection's event loop
+    private final byte[][] batch; // only touched on the connection's event loop
     private boolean parked; // only touched on the connection's event loop
     private volatile boolean closed;
 
@@ -59,7 +59,7 @@ final class SseSubscriber implements Subscriber {
         this.remote = remote;
         this.stats = stats;
         this.queue = new ArrayBlockingQueue<>(buffer);
-        this.batch = new Buffer[Math.min(buffer, MAX_BATCH)];
+        this.batch = new byte[Math.min(buffer, MAX_BATCH)][];
         response.drainHandler(v -> {
             if (parked) {
                 parked = false;
@@ -74,7 +74,7 @@ final class SseSubscriber implements Subscriber {
     }
 
     @Override
-    public void offer(Buffer frame) {
+    public void offer(byte[] frame) {
         while (!queue.offer(frame)) {
             if (queue.poll() != null) {
                 droppedSinceGap.incrementAndGet();
@@ -98,22 +98,22 @@ final class SseSubscriber implements Subscriber {
         }
         drainPending.set(false);
         long missed = droppedSinceGap.getAndSet(0);
-        Buffer gap = missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null;
-        int bytes = gap == null ? 0 : gap.length();
+        byte[] gap = missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null;
+        int bytes = gap == null ? 0 : gap.length;
         int events = 0;
-        Buffer frame;
+        byte[] frame;
         while (events < batch.length && bytes < MAX_CHUNK_BYTES && (frame = queue.poll()) != null) {
             batch[events++] = frame;
-            bytes += frame.length();
+            bytes += frame.length;
         }
         if (bytes > 0) {
             // one copy into a buffer of the exact size, one write
             Buffer chunk = Buffer.buffer(bytes);
             if (gap != null) {
-                chunk.appendBuffer(gap);
+                chunk.appendBytes(gap);
             }
             for (int i = 0; i < events; i++) {
-                chunk.appendBuffer(batch[i]);
+                chunk.appendBytes(batch[i]);
                 batch[i] = null;
             }
             response.write(chunk);

@@ -25,23 +25,28 @@ public class StatsResource {
      * @param delivered events written to subscribers, summed over subscribers
      * @param dropped events subscribers lost because they did not keep up, summed over subscribers
      * @param subscribers subscribers connected now
+     * @param maxSubscribers the most subscribers connected at once (mcast.stream.max-subscribers)
+     * @param rejected streams refused (503) because maxSubscribers were connected
      * @param replaySize events retained for Last-Event-ID replay
      * @param replayCapacity the most events retained
      * @param epoch the id prefix of this run
      * @param subscriberDetails each connected subscriber's counts
      */
-    public record Stats(long received, long delivered, long dropped, int subscribers, int replaySize,
+    public record Stats(long received, long delivered, long dropped, int subscribers, int maxSubscribers,
+            long rejected, int replaySize,
             int replayCapacity, String epoch, List<SubscriberInfo> subscriberDetails) {
     }
 
     private final Hub hub;
     private final StreamStats stats;
     private final GatewayConfig config;
+    private final EventStreamRoute stream;
 
-    public StatsResource(Hub hub, StreamStats stats, GatewayConfig config) {
+    public StatsResource(Hub hub, StreamStats stats, GatewayConfig config, EventStreamRoute stream) {
         this.hub = hub;
         this.stats = stats;
         this.config = config;
+        this.stream = stream;
     }
 
     @GET
@@ -49,7 +54,8 @@ public class StatsResource {
     @Operation(operationId = "streamStats", summary = "Counts of the event stream since start, and each subscriber's")
     public Stats stats() {
         List<SubscriberInfo> subscribers = hub.subscribers();
-        return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(), hub.replaySize(),
+        return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(),
+                stream.maxSubscribers(), stats.rejected(), hub.replaySize(),
                 config.stream().replaySize(), hub.epoch(), subscribers);
     }
 }

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.buffer.Buffer;
 
 class ReplayRingTest {
 
     private static StreamEvent event(long seq) {
-        return new StreamEvent(seq, "e-" + seq, "default", "239.1.1.1", "127.0.0.1", "127.0.0.1:1", Buffer.buffer("x"));
+        return new StreamEvent(seq, "e", "default", "239.1.1.1", "127.0.0.1", "127.0.0.1:1", new byte[] { 'x' });
     }
 
     @Test

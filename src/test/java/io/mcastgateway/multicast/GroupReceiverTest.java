@@ -23,7 +23,6 @@ import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.multicast.GroupReceiver.State;
 import io.mcastgateway.support.Multicast;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramPacket;
 
 /**
  * The receiver's life on real sockets on lo, without the application: every failed attempt ends in
@@ -175,8 +174,8 @@ class GroupReceiverTest {
                 new ChannelTraffic(), tuning);
     }
 
-    private void onDatagram(DatagramPacket packet) {
-        received.add(packet.data().toString(StandardCharsets.UTF_8));
+    private void onDatagram(io.netty.buffer.ByteBuf payload, java.net.InetSocketAddress sender) {
+        received.add(payload.toString(StandardCharsets.UTF_8));
     }
 
     private void assertDelivered(String text) {

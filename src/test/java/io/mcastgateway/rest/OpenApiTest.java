@@ -56,8 +56,8 @@ class OpenApiTest {
             client.events("datagram").forEach(e -> sent.addAll(e.json().fieldNames()));
         }
         assertThat(properties(schemas, "DatagramEvent")).isEqualTo(sent);
-        assertThat(properties(schemas, "GapEvent")).isEqualTo(dataFields(SseFrames.gap(1, "replay").toString()));
-        assertThat(properties(schemas, "ResetEvent")).isEqualTo(dataFields(SseFrames.reset("e", "x-1").toString()));
+        assertThat(properties(schemas, "GapEvent")).isEqualTo(dataFields(new String(SseFrames.gap(1, "replay"), java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(properties(schemas, "ResetEvent")).isEqualTo(dataFields(new String(SseFrames.reset("e", "x-1"), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static Set<String> properties(JsonObject schemas, String name) {

@@ -1,0 +1,163 @@
+package io.mcastgateway.hub;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Writes the SSE frame of a received datagram, its JSON straight into the frame's bytes with one
+ * streaming Jackson generator that lives as long as the hub: no map, no tree, no generator or
+ * serializer context per event, the payload escaped (or Base64-encoded) from its bytes without
+ * decoding it into a String. The frame is
+ * <pre>
+ * id: &lt;id&gt;
+ * event: datagram
+ * data: {"id":..,"channel":..,"group":..,"port":..,"source":..,"receivedAt":..,"size":..,"text"|"base64":..}
+ * (blank line)
+ * </pre>
+ * Jackson escapes CR and LF (every control character) inside strings, so a payload can't end the
+ * data line. Not thread-safe: the hub uses it under its lock.
+ */
+final class DatagramFrames {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final SerializableString ID = new SerializedString("id");
+    private static final SerializableString CHANNEL = new SerializedString("channel");
+    private static final SerializableString GROUP = new SerializedString("group");
+    private static final SerializableString PORT = new SerializedString("port");
+    private static final SerializableString SOURCE = new SerializedString("source");
+    private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
+    private static final SerializableString SIZE = new SerializedString("size");
+    private static final SerializableString TEXT = new SerializedString("text");
+    private static final SerializableString BASE64 = new SerializedString("base64");
+    private static final String EVENT_LINE = "\nevent: " + SseFrames.DATAGRAM + "\ndata: ";
+
+    private final Bytes out = new Bytes();
+    private final JsonGenerator json;
+    private final char[] id = new char[64];
+    private final char[] time = new char[Timestamps.LENGTH];
+    private byte[] payload = new byte[2048];
+    private int dataStart;
+
+    DatagramFrames() {
+        try {
+            json = JSON.createGenerator(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        json.setRootValueSeparator(null);
+    }
+
+    /**
+     * The frame of one datagram; the payload is read from {@code data}'s readable bytes (not consumed).
+     *
+     * @param epoch the run's id prefix
+     */
+    byte[] write(String epoch, long seq, String channel, String group, int port, String source,
+            long receivedAtMillis, ByteBuf data) {
+        int size = data.readableBytes();
+        if (payload.length < size) {
+            payload = new byte[Math.max(size, payload.length * 2)];
+        }
+        data.getBytes(data.readerIndex(), payload, 0, size);
+        int idLength = id(epoch, seq);
+        Timestamps.write(receivedAtMillis, time);
+        out.reset();
+        try {
+            json.writeRaw("id: ");
+            json.writeRaw(id, 0, idLength);
+            json.writeRaw(EVENT_LINE);
+            json.flush();
+            dataStart = out.count;
+            json.writeStartObject();
+            json.writeFieldName(ID);
+            json.writeString(id, 0, idLength);
+            json.writeFieldName(CHANNEL);
+            json.writeString(channel);
+            json.writeFieldName(GROUP);
+            json.writeString(group);
+            json.writeFieldName(PORT);
+            json.writeNumber(port);
+            json.writeFieldName(SOURCE);
+            json.writeString(source);
+            json.writeFieldName(RECEIVED_AT);
+            json.writeString(time, 0, time.length);
+            json.writeFieldName(SIZE);
+            json.writeNumber(size);
+            if (Payloads.isUtf8(payload, 0, size)) {
+                json.writeFieldName(TEXT);
+                json.writeUTF8String(payload, 0, size);
+            } else {
+                json.writeFieldName(BASE64);
+                json.writeBinary(payload, 0, size);
+            }
+            json.writeEndObject();
+            json.writeRaw("\n\n");
+            json.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writes to memory: does not happen
+        }
+        return out.toByteArray();
+    }
+
+    /** Where the JSON starts in the frame last written. */
+    int dataStart() {
+        return dataStart;
+    }
+
+    private int id(String epoch, long seq) {
+        int n = epoch.length();
+        epoch.getChars(0, n, id, 0);
+        id[n++] = '-';
+        int digits = 1;
+        for (long rest = seq / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = n + digits - 1; i >= n; i--) {
+            id[i] = (char) ('0' + seq % 10);
+            seq /= 10;
+        }
+        return n + digits;
+    }
+
+    /** A growable byte array the generator writes into, reused for every frame. */
+    private static final class Bytes extends OutputStream {
+        private byte[] buf = new byte[4096];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(count + more, buf.length * 2));
+            }
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+    }
+}
