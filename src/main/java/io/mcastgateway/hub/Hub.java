@@ -71,6 +71,11 @@ public class Hub {
         return event;
     }
 
+    /** The end of a batch of {@link #publish}es (one wake-up of a receiving socket): subscribers write now. */
+    public void flush() {
+        transport.flush();
+    }
+
     /**
      * Subscribes to the stream. With a Last-Event-ID from this run, replay starts after it; with one
      * from another run (or unreadable), the subscriber is told with a reset event and gets every

@@ -17,6 +17,8 @@ public class LocalTransport implements Transport {
 
     private final ReplayRing ring;
     private final List<Subscriber> subscribers = new ArrayList<>();
+    /** Subscribers given a frame since the last flush. */
+    private final List<Subscriber> pending = new ArrayList<>();
 
     public LocalTransport(GatewayConfig config) {
         this.ring = new ReplayRing(config.stream().replaySize());
@@ -27,10 +29,18 @@ public class LocalTransport implements Transport {
         ring.add(event);
         for (int i = 0, n = subscribers.size(); i < n; i++) {
             Subscriber s = subscribers.get(i);
-            if (s.wants(event)) {
-                s.offer(event.frame());
+            if (s.wants(event) && s.offer(event.frame())) {
+                pending.add(s);
             }
         }
+    }
+
+    @Override
+    public synchronized void flush() {
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            pending.get(i).flush();
+        }
+        pending.clear();
     }
 
     @Override
@@ -47,11 +57,13 @@ public class LocalTransport implements Transport {
             }
         }
         subscribers.add(subscriber);
+        subscriber.flush(); // the replay (and a reset or gap before it) goes out now
     }
 
     @Override
     public synchronized void unsubscribe(Subscriber subscriber) {
         subscribers.remove(subscriber);
+        pending.remove(subscriber);
     }
 
     @Override

@@ -12,6 +12,9 @@ public interface Transport {
     /** Appends an event (sequence numbers consecutive) and hands it to every subscriber that wants it. */
     void append(StreamEvent event);
 
+    /** Sends to the subscribers what {@link #append} gave them since the last flush (end of a read batch). */
+    void flush();
+
     /**
      * Adds a subscriber. When {@code afterSeq} is not null, it first gets every retained event after
      * that sequence number (preceded by a gap frame when some are no longer retained), then live

@@ -12,4 +12,8 @@ import io.netty.buffer.ByteBuf;
 public interface DatagramSink {
 
     void receive(ByteBuf payload, InetSocketAddress sender);
+
+    /** The socket has handed over every datagram of one wake-up (up to the read allocator's batch). */
+    default void batchEnd() {
+    }
 }

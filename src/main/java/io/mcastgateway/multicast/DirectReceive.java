@@ -47,5 +47,11 @@ final class DirectReceive {
                 ctx.fireChannelRead(msg);
             }
         }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            sink.batchEnd();
+            ctx.fireChannelReadComplete();
+        }
     }
 }

@@ -85,7 +85,17 @@ public class MulticastReceiver {
                 .toList();
         List<Future<Void>> joins = receivers.stream().map(r -> {
             ChannelTraffic counters = traffic.of(r.channel());
-            return r.start((payload, sender) -> onDatagram(r.channel(), counters, payload, sender));
+            return r.start(new DatagramSink() {
+                @Override
+                public void receive(ByteBuf payload, InetSocketAddress sender) {
+                    onDatagram(r.channel(), counters, payload, sender);
+                }
+
+                @Override
+                public void batchEnd() {
+                    hub.flush();
+                }
+            });
         }).toList();
         try {
             Future.join(joins).toCompletionStage().toCompletableFuture()

@@ -14,12 +14,16 @@ import io.mcastgateway.hub.Timestamps;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One SSE connection. Frames are queued by the receiving thread into a bounded queue and drained on
- * the connection's own event loop, all queued frames as one chunk write. When the client does not
+ * the connection's own event loop, all queued frames as one chunk write, once per batch the receiving
+ * socket read (see {@link #flush()}). When the client does not
  * read, the connection's write queue fills and draining parks until the connection's drain handler
  * fires; meanwhile the queue drops its oldest frames (counted; the client gets a {@code gap} event
  * before the frames that follow). A slow client never slows the receiver or the other clients, and
@@ -45,7 +49,9 @@ final class SseSubscriber implements Subscriber {
     private final AtomicLong droppedSinceGap = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
-    private final Runnable drainTask = this::drain;
+    private final Handler<Void> drainTask = v -> drain();
+    /** A frame was offered since the last flush; touched by the appending thread under the transport's lock. */
+    private boolean flushRequested;
     private final byte[][] batch; // only touched on the connection's event loop
     private boolean parked; // only touched on the connection's event loop
     private volatile boolean closed;
@@ -74,7 +80,7 @@ final class SseSubscriber implements Subscriber {
     }
 
     @Override
-    public void offer(byte[] frame) {
+    public boolean offer(byte[] frame) {
         while (!queue.offer(frame)) {
             if (queue.poll() != null) {
                 droppedSinceGap.incrementAndGet();
@@ -82,8 +88,18 @@ final class SseSubscriber implements Subscriber {
                 stats.addDropped(1);
             }
         }
+        if (flushRequested) {
+            return false;
+        }
+        flushRequested = true;
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        flushRequested = false;
         if (drainPending.compareAndSet(false, true)) {
-            context.runOnContext(v -> drainTask.run());
+            context.runOnContext(drainTask);
         }
     }
 
@@ -107,21 +123,21 @@ final class SseSubscriber implements Subscriber {
             bytes += frame.length;
         }
         if (bytes > 0) {
-            // one copy into a buffer of the exact size, one write
-            Buffer chunk = Buffer.buffer(bytes);
+            // one copy into a pooled buffer of the exact size (no garbage), one write; released once written
+            ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(bytes, bytes);
             if (gap != null) {
-                chunk.appendBytes(gap);
+                chunk.writeBytes(gap);
             }
             for (int i = 0; i < events; i++) {
-                chunk.appendBytes(batch[i]);
+                chunk.writeBytes(batch[i]);
                 batch[i] = null;
             }
-            response.write(chunk);
+            response.write(Buffer.buffer(chunk)).onComplete(written -> chunk.release());
             delivered.addAndGet(events);
             stats.addDelivered(events);
         }
         if (!queue.isEmpty() && drainPending.compareAndSet(false, true)) {
-            context.runOnContext(v -> drainTask.run());
+            context.runOnContext(drainTask);
         }
     }
 

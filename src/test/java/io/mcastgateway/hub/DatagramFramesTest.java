@@ -116,6 +116,10 @@ class DatagramFramesTest {
         }
 
         @Override
+        public void flush() {
+        }
+
+        @Override
         public void subscribe(Subscriber subscriber, Long afterSeq) {
         }
 

@@ -1,0 +1,369 @@
+package io.mcastgateway.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The benchmark, run by {@code bench/run}: the packaged gateway on lo against separate load-generator
+ * and SSE-client processes, every figure taken in one run next to the raw socket's. Writes
+ * {@code target/bench/report.md}, {@code results.json}, {@code rate.png} and {@code latency.png}; with
+ * {@code --update-readme} it also rewrites the README's rate section from the report.
+ * Not a test: nothing here asserts; it measures and reports.
+ */
+public final class Bench {
+
+    static final Path OUT = Path.of("target/bench");
+    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    static final String GROUP = "239.255.255.250";
+    static final int PORT = 23990;
+    static final int HTTP = 18090;
+    static final int[] RATES = { 10_000, 25_000, 50_000, 100_000, 150_000, 200_000 };
+    static final double STEP_SECONDS = 2;
+
+    private final ObjectNode results = Proc.JSON.createObjectNode();
+    private final StringBuilder report = new StringBuilder();
+    private int nextTag = 1;
+
+    public static void main(String[] args) throws Exception {
+        Files.createDirectories(OUT);
+        Bench bench = new Bench();
+        bench.run();
+        if (List.of(args).contains("--update-readme")) {
+            bench.updateReadme(Path.of("README.md"));
+        }
+    }
+
+    private void run() throws Exception {
+        long started = System.currentTimeMillis();
+        machine();
+        Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
+        delivered.put("raw socket, 64 B", rawSteps(64));
+        delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
+        delivered.put("gateway log=off, 64 B", gatewaySteps("off", 64));
+        delivered.put("gateway log=summary, 64 B", gatewaySteps("summary", 64));
+        delivered.put("raw socket, 1024 B", rawSteps(1024));
+        delivered.put("gateway log=each (default), 1024 B", gatewaySteps("each", 1024));
+        rateTable(delivered);
+        rateChart(delivered);
+        Map<String, JsonNode> latencies = latencyAndAllocation();
+        latencyChart(latencies);
+        fanOut();
+        jmh();
+        report.append("\nThe whole run took ").append((System.currentTimeMillis() - started) / 1000).append(" s.\n");
+        Files.writeString(OUT.resolve("report.md"), report);
+        Proc.JSON.writerWithDefaultPrettyPrinter().writeValue(OUT.resolve("results.json").toFile(), results);
+        System.out.println(report);
+    }
+
+    private void machine() throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        String kernel = Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0).trim();
+        String rmem = Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).trim();
+        ObjectNode m = results.putObject("machine");
+        m.put("date", Instant.now().toString()).put("cpus", Runtime.getRuntime().availableProcessors())
+                .put("cpu", cpu).put("memory", mem).put("kernel", kernel).put("java", System.getProperty("java.version"))
+                .put("rmem_max", rmem);
+        report.append("# mcast-gateway benchmark\n\n")
+                .append("Run ").append(m.get("date").asText()).append(" on ").append(m.get("cpus").asInt())
+                .append(" CPUs (").append(cpu).append("), ").append(mem).append(", Linux ").append(kernel)
+                .append(", Java ").append(m.get("java").asText()).append(", net.core.rmem_max ").append(rmem)
+                .append(". Everything on `lo`: the gateway (`java -jar`, default settings but the group and ports),")
+                .append(" the load generator and the SSE clients are separate processes on the same machine.\n");
+    }
+
+    /** Sends each rate for STEP_SECONDS; returns the share delivered per rate (percent). */
+    private Map<Integer, Double> rawSteps(int size) throws Exception {
+        Map<Integer, Double> share = new LinkedHashMap<>();
+        try (Proc raw = Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT)) {
+            raw.next(30);
+            List<int[]> tags = new ArrayList<>();
+            for (int rate : RATES) {
+                int tag = nextTag++;
+                long sent = send(tag, rate, size, (long) (rate * STEP_SECONDS));
+                tags.add(new int[] { rate, tag, (int) sent });
+                Thread.sleep(300);
+            }
+            raw.tell("stop");
+            JsonNode counts = raw.next(30).get("counts");
+            ArrayNode steps = results.withArray("raw-" + size);
+            for (int[] t : tags) {
+                long got = counts.get(t[1]).asLong();
+                share.put(t[0], 100.0 * got / t[2]);
+                steps.addObject().put("rate", t[0]).put("sent", t[2]).put("received", got);
+            }
+        }
+        return share;
+    }
+
+    private Map<Integer, Double> gatewaySteps(String log, int size) throws Exception {
+        Map<Integer, Double> share = new LinkedHashMap<>();
+        try (Gateway gateway = new Gateway(log + "-" + size, Map.of("MCAST_RECEIVER_LOG", log));
+                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+            client.next(60);
+            List<long[]> tags = new ArrayList<>();
+            for (int rate : RATES) {
+                int tag = nextTag++;
+                long receivedBefore = gateway.stats().path("received").asLong();
+                long sent = send(tag, rate, size, (long) (rate * STEP_SECONDS));
+                gateway.awaitDelivered(10_000);
+                long received = gateway.stats().path("received").asLong() - receivedBefore;
+                tags.add(new long[] { rate, tag, sent, received });
+            }
+            client.tell("stop");
+            JsonNode out = client.next(30);
+            ArrayNode steps = results.withArray("gateway-" + log + "-" + size);
+            for (long[] t : tags) {
+                long got = out.path("tags").path(Long.toString(t[1])).path("sum").asLong();
+                share.put((int) t[0], 100.0 * got / t[2]);
+                steps.addObject().put("rate", t[0]).put("sent", t[2]).put("receivedByGateway", t[3])
+                        .put("deliveredToSubscriber", got);
+            }
+            results.with("gateway-" + log + "-" + size + "-client").put("cpuBusy", out.path("cpuBusy").asDouble())
+                    .put("gapsMissed", out.path("gapsMissed").asLong());
+        }
+        return share;
+    }
+
+    private long send(int tag, long rate, int size, long count) throws Exception {
+        try (Proc sender = Proc.tool(OUT.resolve("sender.log"), "Sender", GROUP, PORT, tag, rate, size, count)) {
+            return sender.next(60 + count / Math.max(1, rate)).path("sent").asLong();
+        }
+    }
+
+    private void rateTable(Map<String, Map<Integer, Double>> delivered) {
+        report.append("\n## Rate: one subscriber, datagrams delivered to it\n\n")
+                .append("Each rate is sent for ").append(STEP_SECONDS).append(" s; a cell is the share of the sent")
+                .append(" datagrams that arrived (for the gateway: as SSE events at the subscriber).\n\n| |");
+        for (int rate : RATES) {
+            report.append(' ').append(rate / 1000).append("k/s |");
+        }
+        report.append(" lossless up to | vs raw socket |\n|---|");
+        report.append("---|".repeat(RATES.length + 2)).append('\n');
+        Map<Integer, Integer> losslessOf = new LinkedHashMap<>();
+        for (var row : delivered.entrySet()) {
+            report.append("| ").append(row.getKey()).append(" |");
+            int lossless = 0;
+            boolean still = true;
+            for (int rate : RATES) {
+                double share = row.getValue().getOrDefault(rate, 0.0);
+                report.append(String.format(Locale.ROOT, " %.1f %% |", share));
+                if (still && share >= 100.0) {
+                    lossless = rate;
+                } else {
+                    still = false;
+                }
+            }
+            String size = row.getKey().endsWith("1024 B") ? "1024" : "64";
+            int raw = row.getKey().startsWith("raw") ? lossless : losslessOf.getOrDefault(size.hashCode(), 0);
+            if (row.getKey().startsWith("raw")) {
+                losslessOf.put(size.hashCode(), lossless);
+            }
+            report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |")
+                    .append(raw == 0 ? " – |" : String.format(Locale.ROOT, " %.0f %% |", 100.0 * lossless / raw))
+                    .append('\n');
+            results.with("lossless").put(row.getKey(), lossless);
+        }
+        report.append("\n![delivered vs offered](rate.png)\n");
+    }
+
+    private void rateChart(Map<String, Map<Integer, Double>> delivered) throws Exception {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var row : delivered.entrySet()) {
+            XYSeries series = new XYSeries(row.getKey());
+            row.getValue().forEach((rate, share) -> series.add(rate / 1000.0, rate / 1000.0 * share / 100));
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Delivered vs offered, one subscriber",
+                "offered (thousand datagrams/s)", "delivered (thousand datagrams/s)", data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        ChartUtils.saveChartAsPNG(OUT.resolve("rate.png").toFile(), chart, 900, 560);
+    }
+
+    /** Latency at 1k/s and 10k/s (default settings), then allocation per datagram, start and RSS. */
+    private Map<String, JsonNode> latencyAndAllocation() throws Exception {
+        Map<String, JsonNode> latencies = new LinkedHashMap<>();
+        report.append("\n## Latency: sender to SSE subscriber (default settings, 64 B)\n\n")
+                .append("| rate | datagrams | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|\n");
+        long allocatedPerDatagram;
+        long readyMillis;
+        long startedIn;
+        long rss;
+        try (Gateway gateway = new Gateway("latency", Map.of());
+                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+            readyMillis = gateway.readyMillis;
+            startedIn = gateway.startedInMillis();
+            client.next(60);
+            send(nextTag++, 5_000, 64, 10_000); // warm-up, not reported
+            gateway.awaitDelivered(10_000);
+            int[][] runs = { { 1_000, 10 }, { 10_000, 5 } };
+            int[] tags = new int[runs.length];
+            for (int i = 0; i < runs.length; i++) {
+                tags[i] = nextTag++;
+                send(tags[i], runs[i][0], 64, (long) runs[i][0] * runs[i][1]);
+                gateway.awaitDelivered(10_000);
+            }
+            // allocation: every thread of the gateway, over 400,000 datagrams at 50k/s with one subscriber
+            long before = gateway.allocatedBytes();
+            long receivedBefore = gateway.stats().path("received").asLong();
+            send(nextTag++, 50_000, 64, 400_000);
+            gateway.awaitDelivered(10_000);
+            long received = gateway.stats().path("received").asLong() - receivedBefore;
+            allocatedPerDatagram = (gateway.allocatedBytes() - before) / Math.max(1, received);
+            rss = gateway.rssMiB();
+            client.tell("stop");
+            JsonNode out = client.next(30);
+            for (int i = 0; i < runs.length; i++) {
+                JsonNode t = out.path("tags").path(Integer.toString(tags[i]));
+                String name = runs[i][0] / 1000 + "k/s";
+                latencies.put(name, t);
+                report.append("| ").append(name).append(" | ").append(t.path("sum").asLong()).append(" of ")
+                        .append((long) runs[i][0] * runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
+                        .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999"))
+                        .append(" | ").append(ms(t, "max_us")).append(" |\n");
+                results.with("latency").set(name, t);
+            }
+        }
+        report.append("\n![latency percentiles](latency.png)\n\n## Allocation, start, memory\n\n")
+                .append("| figure | value |\n|---|---|\n")
+                .append("| bytes allocated per datagram, all gateway threads, receive → SSE with one subscriber (64 B,")
+                .append(" 50k/s) | ").append(allocatedPerDatagram).append(" |\n")
+                .append("| process start to ready (`/q/health/ready` 200) | ").append(readyMillis).append(" ms |\n")
+                .append("| Quarkus \"started in\" | ").append(startedIn).append(" ms |\n")
+                .append("| resident memory after the load | ").append(rss).append(" MiB |\n");
+        results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
+                .put("readyMillis", readyMillis).put("startedInMillis", startedIn).put("rssMiB", rss);
+        return latencies;
+    }
+
+    private static String ms(JsonNode t, String field) {
+        return String.format(Locale.ROOT, "%.2f ms", t.path(field).asLong() / 1000.0);
+    }
+
+    private void latencyChart(Map<String, JsonNode> latencies) throws Exception {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (var e : latencies.entrySet()) {
+            for (String p : List.of("p50", "p90", "p99", "p999", "max_us")) {
+                data.addValue(e.getValue().path(p).asLong() / 1000.0, e.getKey(), p.equals("max_us") ? "max" : p);
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Latency, sender to SSE subscriber", "percentile", "ms", data);
+        chart.getPlot().setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(OUT.resolve("latency.png").toFile(), chart, 900, 500);
+    }
+
+    /** Many subscribers: every event to every one of them, and the latency over all. */
+    private void fanOut() throws Exception {
+        report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
+                .append("| subscribers | rate | events each | all delivered | fewest got | p50 | p99 | p99.9 | max |")
+                .append(" client CPU |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        int[][] runs = { { 10, 10, 5 }, { 100, 10, 5 }, { 1_000, 10, 5 }, { 10_000, 10, 5 }, { 1_000, 100, 3 } };
+        try (Gateway gateway = new Gateway("fanout", Map.of())) {
+            for (int[] run : runs) {
+                int n = run[0];
+                int rate = run[1];
+                long count = (long) rate * run[2];
+                try (Proc client = Proc.tool(OUT.resolve("fanout-client.log"), "SseClients", "127.0.0.1", HTTP,
+                        "/api/events", n)) {
+                    JsonNode ready = client.next(120);
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    int tag = nextTag++;
+                    send(tag, rate, 64, count);
+                    gateway.awaitDelivered(30_000);
+                    client.tell("stop");
+                    JsonNode out = client.next(60);
+                    JsonNode t = out.path("tags").path(Integer.toString(tag));
+                    boolean all = t.path("min").asLong() == count && out.path("ok").asInt() == n;
+                    report.append("| ").append(n).append(" | ").append(rate).append("/s | ").append(count).append(" | ")
+                            .append(all ? "yes" : "no (" + ready.path("ok").asInt() + " connected)").append(" | ")
+                            .append(t.path("min").asLong()).append(" | ").append(ms(t, "p50")).append(" | ")
+                            .append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
+                            .append(ms(t, "max_us")).append(" | ")
+                            .append(String.format(Locale.ROOT, "%.0f %%", 100 * out.path("cpuBusy").asDouble()))
+                            .append(" |\n");
+                    ((ObjectNode) t).put("subscribers", n).put("rate", rate).put("events", count)
+                            .put("clientCpuBusy", out.path("cpuBusy").asDouble());
+                    results.withArray("fanout").add(t);
+                }
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (gateway.stats().path("subscribers").asInt() > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        report.append("\nThe clients are one process, one thread, parsing every stream (chunked HTTP, SSE, the JSON's")
+                .append(" text): \"client CPU\" is the share of that thread's time it was busy. Well below 100 %, the")
+                .append(" client was not what limited the figures.\n");
+    }
+
+    /** The JMH results of bench/run, when it ran them (target/bench/jmh.json). */
+    private void jmh() throws Exception {
+        Path file = OUT.resolve("jmh.json");
+        if (!Files.exists(file)) {
+            return;
+        }
+        report.append("\n## Microbenchmarks (JMH, `-prof gc`)\n\n| benchmark | time per op | bytes allocated per op |\n")
+                .append("|---|---|---|\n");
+        for (JsonNode b : Proc.JSON.readTree(file.toFile())) {
+            String name = b.path("benchmark").asText().replaceAll(".*\\.bench\\.", "");
+            JsonNode primary = b.path("primaryMetric");
+            JsonNode alloc = b.path("secondaryMetrics").path("gc.alloc.rate.norm");
+            report.append("| ").append(name).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f %s", primary.path("score").asDouble(),
+                            primary.path("scoreUnit").asText()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f", alloc.path("score").asDouble()))
+                    .append(" |\n");
+        }
+    }
+
+    /** Replaces the README's text between the bench markers with this report's tables. */
+    private void updateReadme(Path readme) throws Exception {
+        String begin = "<!-- bench:begin (bench/run writes this part) -->";
+        String end = "<!-- bench:end -->";
+        String text = Files.readString(readme);
+        int a = text.indexOf(begin);
+        int b = text.indexOf(end);
+        if (a < 0 || b < a) {
+            throw new IllegalStateException("README.md has no bench markers");
+        }
+        String body = report.toString().replaceFirst("# mcast-gateway benchmark\n\n", "").replace("## ", "#### ")
+                .replace("](rate.png)", "](src/docs/bench-rate.png)").replace("](latency.png)", "](src/docs/bench-latency.png)");
+        Files.writeString(readme, text.substring(0, a + begin.length()) + "\n" + body + "\n" + text.substring(b));
+        Files.copy(OUT.resolve("rate.png"), Path.of("src/docs/bench-rate.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(OUT.resolve("latency.png"), Path.of("src/docs/bench-latency.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,138 @@
+package io.mcastgateway.bench;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.tools.attach.VirtualMachine;
+
+/** The packaged gateway as users run it ({@code java -jar}), on lo, with the benchmark's group and ports. */
+final class Gateway implements AutoCloseable {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Proc proc;
+    final Path log;
+    /** From process start to the first 200 of /q/health/ready. */
+    final long readyMillis;
+    private JMXConnector jmx;
+
+    Gateway(String name, Map<String, String> settings) throws Exception {
+        log = Bench.OUT.resolve("gateway-" + name + ".log");
+        Map<String, String> env = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "MCAST_GROUP", Bench.GROUP,
+                "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(Bench.HTTP),
+                "MCAST_SENDER_ENABLED", "false", "MCAST_TTL", "0", "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        env.putAll(settings);
+        long start = System.nanoTime();
+        proc = Proc.start(List.of(Bench.JAVA, "-jar", JAR.toString()), env, log, true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (status("/q/health/ready") != 200) {
+            if (!proc.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway did not get ready; see " + log);
+            }
+            Thread.sleep(5);
+        }
+        readyMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    static int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + Bench.HTTP + path);
+    }
+
+    JsonNode stats() throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/stats")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        return Proc.JSON.readTree(body);
+    }
+
+    /** Waits until every received event is delivered to every subscriber, or nothing moves for a second. */
+    void awaitDelivered(long atMostMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + atMostMillis;
+        long lastDelivered = -1;
+        long stillSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode s = stats();
+            long delivered = s.path("delivered").asLong() + s.path("dropped").asLong();
+            if (delivered == s.path("received").asLong() * s.path("subscribers").asLong() && delivered > 0) {
+                Thread.sleep(200); // the last writes reach the client
+                return;
+            }
+            if (delivered != lastDelivered) {
+                lastDelivered = delivered;
+                stillSince = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - stillSince > 1000) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Bytes allocated by every thread of the gateway so far (JVM per-thread counters, read over JMX). */
+    long allocatedBytes() throws Exception {
+        if (jmx == null) {
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(proc.pid()));
+            String address = vm.startLocalManagementAgent();
+            vm.detach();
+            jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
+        }
+        var threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
+    }
+
+    /** Resident set size in MiB. */
+    long rssMiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + proc.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** Quarkus' own "started in" figure, in ms. */
+    long startedInMillis() throws Exception {
+        var m = java.util.regex.Pattern.compile("started in (\\d+\\.\\d+)s").matcher(Files.readString(log));
+        return m.find() ? Math.round(Double.parseDouble(m.group(1)) * 1000) : -1;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jmx != null) {
+            jmx.close();
+        }
+        proc.close();
+        // the next gateway binds the same ports
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (status("/q/health/live") != -1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.mcastgateway.bench;
+
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Load generator, its own process: sends {@code count} datagrams of {@code size} bytes to the group
+ * on lo (TTL 0: they never leave this host) at {@code rate} per second, paced against the clock in
+ * slices of 1 ms (each slice's datagrams back to back, then it sleeps, so the sender leaves the CPU
+ * to the gateway between slices, as a real sender on another host would), and prints how many it sent
+ * and in what time.
+ * <p>
+ * {@code Sender <group> <port> <tag> <rate> <size> <count>}
+ */
+public final class Sender {
+
+    public static void main(String[] args) throws Exception {
+        String group = args[0];
+        int port = Integer.parseInt(args[1]);
+        int tag = Integer.parseInt(args[2]);
+        long rate = Long.parseLong(args[3]);
+        int size = Integer.parseInt(args[4]);
+        long count = Long.parseLong(args[5]);
+        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
+            channel.bind(new InetSocketAddress("127.0.0.1", 0));
+            channel.connect(new InetSocketAddress(group, port));
+            byte[] bytes = new byte[Math.max(size, 64)];
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long start = System.nanoTime();
+            long failed = 0;
+            for (long seq = 1; seq <= count; seq++) {
+                long due = start + (seq - 1) * 1_000_000_000L / rate / 1_000_000 * 1_000_000;
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    LockSupport.parkNanos(due - now);
+                }
+                int length = Payload.write(bytes, size, tag, seq, System.nanoTime());
+                buffer.clear().limit(length);
+                if (channel.write(buffer) != length) {
+                    failed++;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("{\"sent\":%d,\"failed\":%d,\"seconds\":%.3f}%n", count - failed, failed, seconds);
+        }
+    }
+}
