@@ -33,6 +33,7 @@ final class SseSubscriber implements Subscriber {
 
     private static final int MAX_CHUNK_BYTES = 256 * 1024;
     private static final int MAX_BATCH = 512;
+    private static final int DRAIN_STEP = 64;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id = IDS.incrementAndGet();
@@ -53,6 +54,7 @@ final class SseSubscriber implements Subscriber {
     /** A frame was offered since the last flush; touched by the appending thread under the transport's lock. */
     private boolean flushRequested;
     private final byte[][] batch; // only touched on the connection's event loop
+    private final java.util.ArrayList<byte[]> taken = new java.util.ArrayList<>(DRAIN_STEP); // likewise
     private boolean parked; // only touched on the connection's event loop
     private volatile boolean closed;
 
@@ -117,10 +119,18 @@ final class SseSubscriber implements Subscriber {
         byte[] gap = missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null;
         int bytes = gap == null ? 0 : gap.length;
         int events = 0;
-        byte[] frame;
-        while (events < batch.length && bytes < MAX_CHUNK_BYTES && (frame = queue.poll()) != null) {
-            batch[events++] = frame;
-            bytes += frame.length;
+        // up to DRAIN_STEP frames per take of the queue's lock, so the receiving thread rarely waits for it
+        while (events < batch.length && bytes < MAX_CHUNK_BYTES) {
+            int n = queue.drainTo(taken, Math.min(DRAIN_STEP, batch.length - events));
+            if (n == 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                byte[] frame = taken.get(i);
+                batch[events++] = frame;
+                bytes += frame.length;
+            }
+            taken.clear();
         }
         if (bytes > 0) {
             // one copy into a pooled buffer of the exact size (no garbage), one write; released once written
