@@ -214,7 +214,10 @@ public final class Bench {
     private Map<String, JsonNode> latencyAndAllocation() throws Exception {
         Map<String, JsonNode> latencies = new LinkedHashMap<>();
         report.append("\n## Latency: sender to SSE subscriber (default settings, 64 B)\n\n")
-                .append("| rate | datagrams | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|\n");
+                .append("The raw socket's rows are the machine's own latency (a plain receiver, no HTTP): what the")
+                .append(" scheduler and the CPUs' wake-up add is in every figure.\n\n")
+                .append("| | rate | datagrams | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|\n");
+        rawLatency();
         long allocatedPerDatagram;
         long readyMillis;
         long startedIn;
@@ -226,7 +229,7 @@ public final class Bench {
             client.next(60);
             send(nextTag++, 5_000, 64, 10_000); // warm-up, not reported
             gateway.awaitDelivered(10_000);
-            int[][] runs = { { 1_000, 10 }, { 10_000, 5 } };
+            int[][] runs = { { 10, 5 }, { 1_000, 10 }, { 10_000, 5 } };
             int[] tags = new int[runs.length];
             for (int i = 0; i < runs.length; i++) {
                 tags[i] = nextTag++;
@@ -245,9 +248,9 @@ public final class Bench {
             JsonNode out = client.next(30);
             for (int i = 0; i < runs.length; i++) {
                 JsonNode t = out.path("tags").path(Integer.toString(tags[i]));
-                String name = runs[i][0] / 1000 + "k/s";
+                String name = runs[i][0] >= 1000 ? runs[i][0] / 1000 + "k/s" : runs[i][0] + "/s";
                 latencies.put(name, t);
-                report.append("| ").append(name).append(" | ").append(t.path("sum").asLong()).append(" of ")
+                report.append("| gateway | ").append(name).append(" | ").append(t.path("sum").asLong()).append(" of ")
                         .append((long) runs[i][0] * runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
                         .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999"))
                         .append(" | ").append(ms(t, "max_us")).append(" |\n");
@@ -264,6 +267,31 @@ public final class Bench {
         results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
                 .put("readyMillis", readyMillis).put("startedInMillis", startedIn).put("rssMiB", rss);
         return latencies;
+    }
+
+    /** The raw socket at 10/s, 1k/s and 10k/s: the floor under every latency figure. */
+    private void rawLatency() throws Exception {
+        int[][] runs = { { 10, 50 }, { 1_000, 10_000 }, { 10_000, 50_000 } };
+        try (Proc raw = Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT)) {
+            raw.next(30);
+            int[] tags = new int[runs.length];
+            for (int i = 0; i < runs.length; i++) {
+                tags[i] = nextTag++;
+                send(tags[i], runs[i][0], 64, runs[i][1]);
+            }
+            Thread.sleep(300);
+            raw.tell("stop");
+            JsonNode out = raw.next(30).path("latency");
+            for (int i = 0; i < runs.length; i++) {
+                JsonNode t = out.path(Integer.toString(tags[i]));
+                String name = runs[i][0] >= 1000 ? runs[i][0] / 1000 + "k/s" : runs[i][0] + "/s";
+                report.append("| raw socket | ").append(name).append(" | ").append(t.path("sum").asLong())
+                        .append(" of ").append(runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
+                        .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999"))
+                        .append(" | ").append(ms(t, "max_us")).append(" |\n");
+                results.with("rawLatency").set(name, t);
+            }
+        }
     }
 
     private static String ms(JsonNode t, String field) {
