@@ -62,6 +62,14 @@ public final class ConfigValidator {
         if (config.stream().retry().isNegative()) {
             problems.add("mcast.stream.retry=" + config.stream().retry() + ": must not be negative");
         }
+        checkRange(problems, "mcast.publish.rate", config.publish().rate(), 1, 1_000_000);
+        config.publish().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
+                "mcast.publish.token: at least 16 characters (a secret that guards the group)"));
+        config.read().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
+                "mcast.read.token: at least 16 characters"));
+        if (config.publish().token().isPresent() && config.publish().token().equals(config.read().token())) {
+            problems.add("mcast.publish.token: must differ from mcast.read.token (who may watch need not be who may send)");
+        }
         if (config.rejoinInterval().isNegative()) {
             problems.add("mcast.rejoin-interval=" + config.rejoinInterval() + ": must not be negative (0 = never)");
         }

@@ -65,6 +65,26 @@ public interface GatewayConfig {
     /** The Server-Sent Events stream. */
     Stream stream();
 
+    /** Sending to a channel over HTTP ({@code POST /api/channels/<name>/messages}). */
+    Publish publish();
+
+    /** Who may watch: the stream and the data behind the page. */
+    Read read();
+
+    interface Publish {
+        /** The secret a publisher presents as {@code Authorization: Bearer <token>}; unset = publishing over HTTP is off. */
+        Optional<String> token();
+
+        /** Messages each client (by address) may publish per second, with a burst of as many. */
+        @WithDefault("10")
+        int rate();
+    }
+
+    interface Read {
+        /** When set, /api/events, /api/channels, /api/sources and /api/stats need this bearer token (or the page's cookie); health and metrics stay open. */
+        Optional<String> token();
+    }
+
     interface DefaultChannel {
         /** Serve the channel {@code default} (false: only the named channels). */
         @WithDefault("true")

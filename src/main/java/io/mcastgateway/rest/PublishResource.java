@@ -1,0 +1,135 @@
+package io.mcastgateway.rest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mcastgateway.config.Channels;
+import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.multicast.MulticastSender;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Sending to a channel over HTTP. Off unless {@code mcast.publish.token} is set; then every request
+ * needs {@code Authorization: Bearer <token>}, and each client may publish {@code mcast.publish.rate}
+ * messages a second. Every publish is logged with the client's address, the channel and the size.
+ */
+@Path("/api/channels/{name}/messages")
+@Tag(name = "channels")
+public class PublishResource {
+
+    /** The largest UDP payload over IPv4. */
+    static final int MAX_PAYLOAD = 65_507;
+    private static final Logger LOG = Logger.getLogger(PublishResource.class);
+
+    /**
+     * @param channel the channel sent to
+     * @param sent payload bytes sent
+     */
+    public record Published(String channel, int sent) {
+    }
+
+    private final Optional<String> token;
+    private final Channels channels;
+    private final MulticastSender sender;
+    private final ObjectMapper json;
+    private final PublishLimiter limiter;
+    private final int rate;
+
+    public PublishResource(GatewayConfig config, Channels channels, MulticastSender sender, ObjectMapper json) {
+        this.token = config.publish().token();
+        this.channels = channels;
+        this.sender = sender;
+        this.json = json;
+        this.rate = config.publish().rate();
+        this.limiter = new PublishLimiter(rate);
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "publish", summary = "Send the body (text, or JSON {\"text\": ...}) to the channel's group")
+    @APIResponse(responseCode = "200", description = "Sent; the body says how many bytes")
+    @APIResponse(responseCode = "400", description = "A JSON body without a text field")
+    @APIResponse(responseCode = "401", description = "No or a wrong bearer token")
+    @APIResponse(responseCode = "404", description = "Publishing is off (no mcast.publish.token), or no such channel")
+    @APIResponse(responseCode = "413", description = "The payload is larger than 65,507 bytes")
+    @APIResponse(responseCode = "429", description = "This client published more than mcast.publish.rate a second; see Retry-After")
+    @APIResponse(responseCode = "502", description = "The datagram could not be sent (the interface is down, ...)")
+    public Uni<Response> publish(@PathParam("name") String name,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, HttpServerRequest request) {
+        if (token.isEmpty()) {
+            return done(error(404, "publishing is off on this gateway (mcast.publish.token is not set)"));
+        }
+        Optional<String> bearer = Tokens.bearer(authorization);
+        if (bearer.isEmpty() || !Tokens.matches(token.get(), bearer.get())) {
+            return done(Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mcast-gateway\"")
+                    .entity(Map.of("error", "a bearer token is needed: Authorization: Bearer <mcast.publish.token>"))
+                    .build());
+        }
+        String client = request.remoteAddress() == null ? "?" : request.remoteAddress().host();
+        long wait = limiter.take(client, System.nanoTime());
+        if (wait > 0) {
+            return done(Response.status(429).header("Retry-After", Long.toString(wait))
+                    .entity(Map.of("error", "more than " + rate + " messages a second (mcast.publish.rate)")).build());
+        }
+        if (channels.byName(name).isEmpty()) {
+            return done(error(404, "no channel " + name + " (channels: " + String.join(", ", channels.names()) + ")"));
+        }
+        byte[] payload = body == null ? new byte[0] : body;
+        if (contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON)) {
+            try {
+                JsonNode text = json.readTree(payload).get("text");
+                if (text == null || !text.isTextual()) {
+                    return done(error(400, "a JSON body needs a text field: {\"text\": \"...\"}"));
+                }
+                payload = text.asText().getBytes(StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return done(error(400, "not JSON: " + e.getMessage()));
+            }
+        }
+        if (payload.length > MAX_PAYLOAD) {
+            return done(error(413, "the payload has " + payload.length + " bytes; a datagram carries at most "
+                    + MAX_PAYLOAD));
+        }
+        int size = payload.length;
+        byte[] datagram = payload;
+        return Uni.createFrom().completionStage(() -> sender.send(name, datagram).toCompletionStage())
+                .map(v -> {
+                    LOG.infof("Published %d bytes to channel %s for %s", size, name, client);
+                    return Response.ok(new Published(name, size)).build();
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Publishing %d bytes to channel %s for %s failed: %s", size, name, client, e.getMessage());
+                    return error(502, "not sent: " + e.getMessage());
+                });
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
+    }
+
+    private static Uni<Response> done(Response response) {
+        return Uni.createFrom().item(response);
+    }
+}

@@ -1,0 +1,29 @@
+package io.mcastgateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Without mcast.publish.token, publishing over HTTP is off, token or not; the data is open without a read token. */
+@QuarkusTest
+class PublishOffTest {
+
+    @Test
+    void shouldRefusePublishingWhenNoTokenIsConfigured() {
+        given().auth().oauth2("anything-at-all-0123456789").contentType(ContentType.TEXT).body("x")
+                .when().post("/api/channels/default/messages")
+                .then().statusCode(404).body("error", containsString("publishing is off"));
+        given().when().get("/api/publish").then().statusCode(404).body("enabled", is(false));
+    }
+
+    @Test
+    void shouldServeTheDataWithoutAReadToken() {
+        given().when().get("/api/stats").then().statusCode(200);
+        given().when().post("/api/session").then().statusCode(404);
+    }
+}

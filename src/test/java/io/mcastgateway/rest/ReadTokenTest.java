@@ -1,0 +1,74 @@
+package io.mcastgateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.SseClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/** Read protection: the data answers 401 without the read token, streams with it or its cookie; health stays open. */
+@QuarkusTest
+@TestProfile(ReadTokenTest.WithReadToken.class)
+class ReadTokenTest {
+
+    static final String TOKEN = "read-secret-0123456789";
+
+    public static class WithReadToken implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mcast.read.token", TOKEN, "mcast.sender.enabled", "false");
+        }
+    }
+
+    @TestHTTPResource("/api/events")
+    URI events;
+
+    @Test
+    void shouldAnswer401WithoutTheTokenAndKeepHealthAndMetricsOpen() {
+        for (String path : new String[] { "/api/events", "/api/stats", "/api/channels", "/api/sources" }) {
+            given().when().get(path).then().statusCode(401);
+            given().auth().oauth2("wrong-secret-0123456789").when().get(path).then().statusCode(401);
+        }
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/").then().statusCode(200);
+        given().auth().oauth2(TOKEN).when().get("/api/stats").then().statusCode(200);
+    }
+
+    @Test
+    void shouldStreamWithTheBearerTokenAndWithTheSessionCookie() {
+        String cookie = given().auth().oauth2(TOKEN).when().post("/api/session").then().statusCode(204)
+                .extract().cookie(Tokens.READ_COOKIE);
+        assertThat(cookie).isNotBlank().isNotEqualTo(TOKEN);
+        given().when().post("/api/session").then().statusCode(401);
+        given().cookie(Tokens.READ_COOKIE, cookie).when().get("/api/channels").then().statusCode(200);
+        given().cookie(Tokens.READ_COOKIE, "forged").when().get("/api/channels").then().statusCode(401);
+
+        String text = "protected " + UUID.randomUUID();
+        try (SseClient withHeader = SseClient.open(events, Map.of("Authorization", "Bearer " + TOKEN));
+                SseClient withCookie = SseClient.open(events, Map.of("Cookie", Tokens.READ_COOKIE + "=" + cookie));
+                DatagramSocket sender = Multicast.sender()) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> given().auth().oauth2(TOKEN).get("/api/stats").jsonPath().getInt("subscribers") == 2);
+            Multicast.send(sender, text);
+            await().atMost(Duration.ofSeconds(10)).until(() -> withHeader.datagramsWithText(text).size() == 1
+                    && withCookie.datagramsWithText(text).size() == 1);
+        }
+        given().contentType(ContentType.TEXT).body("x").when().post("/api/channels/default/messages")
+                .then().statusCode(404); // publishing has its own token, and none is set here
+    }
+}
