@@ -21,6 +21,13 @@ const els = {
   spark: document.getElementById('sparkline'),
   rateNow: document.getElementById('rate-now'),
   total: document.getElementById('total'),
+  login: document.getElementById('login'),
+  loginForm: document.getElementById('login-form'),
+  readToken: document.getElementById('read-token'),
+  loginInfo: document.getElementById('login-info'),
+  sendChannel: document.getElementById('send-channel'),
+  publishTokenLabel: document.getElementById('publish-token-label'),
+  publishToken: document.getElementById('publish-token'),
   sendForm: document.getElementById('send-form'),
   sendText: document.getElementById('send-text'),
   sendButton: document.getElementById('send-button'),
@@ -48,13 +55,48 @@ function setConnection(text) {
   els.connection.className = 'state ' + text;
 }
 
-const source = new EventSource('/api/events');
-source.onopen = () => setConnection('connected');
-source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
-source.addEventListener('gap', (e) => {
-  const gap = JSON.parse(e.data);
-  els.pausedInfo.textContent = gap.missed + ' datagrams were missed (' + gap.reason + ')';
+// With read protection (mcast.read.token) the data answers 401 until the page has the session
+// cookie: it asks for the token once and trades it for the cookie (POST /api/session), because
+// EventSource cannot send headers. The token itself is not kept.
+let source = null;
+function connect() {
+  source = new EventSource('/api/events');
+  source.onopen = () => setConnection('connected');
+  source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+  source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
+  source.addEventListener('gap', (e) => {
+    const gap = JSON.parse(e.data);
+    els.pausedInfo.textContent = gap.missed + ' datagrams were missed (' + gap.reason + ')';
+  });
+}
+
+async function start() {
+  const response = await fetch('/api/channels', { cache: 'no-store' });
+  if (response.status === 401) {
+    setConnection('locked');
+    els.login.hidden = false;
+    els.readToken.focus();
+    return;
+  }
+  els.login.hidden = true;
+  connect();
+  refreshChannels();
+  setInterval(refreshChannels, 5000);
+}
+
+els.loginForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const response = await fetch('/api/session', {
+    method: 'POST',
+    headers: { Authorization: 'Bearer ' + els.readToken.value },
+  });
+  els.readToken.value = '';
+  if (response.ok) {
+    els.loginInfo.textContent = '';
+    start();
+  } else {
+    els.loginInfo.textContent = response.status === 401 ? 'wrong token' : 'refused: HTTP ' + response.status;
+  }
 });
 
 function onDatagram(d) {
@@ -249,23 +291,29 @@ async function refreshChannels() {
     li.className = 'channel ' + c.state.replace(' ', '-');
     return li;
   }));
-  const known = new Set([...els.channel.options].map((o) => o.value));
-  for (const c of channels) {
-    if (!known.has(c.name)) {
-      els.channel.appendChild(Object.assign(document.createElement('option'), { value: c.name, textContent: c.name }));
+  for (const select of [els.channel, els.sendChannel]) {
+    const known = new Set([...select.options].map((o) => o.value));
+    for (const c of channels) {
+      if (!known.has(c.name)) {
+        select.appendChild(Object.assign(document.createElement('option'), { value: c.name, textContent: c.name }));
+      }
     }
   }
 }
-refreshChannels();
-setInterval(refreshChannels, 5000);
+start();
 
-// ---- sending: enabled when the gateway offers the publish API (GET /api/publish answers 2xx) ----
+// ---- sending: POST /api/channels/{name}/messages, offered when GET /api/publish answers 2xx ----
+// The publish token is asked for once and kept in this tab's sessionStorage only.
+const PUBLISH_TOKEN_KEY = 'mcast-gateway.publish-token';
+
 async function checkPublish() {
   try {
     const response = await fetch('/api/publish', { cache: 'no-store' });
     if (response.ok) {
       els.sendText.disabled = false;
       els.sendButton.disabled = false;
+      els.sendChannel.disabled = false;
+      els.publishTokenLabel.hidden = !!sessionStorage.getItem(PUBLISH_TOKEN_KEY);
       els.sendInfo.textContent = '';
       return;
     }
@@ -274,17 +322,41 @@ async function checkPublish() {
   }
   els.sendInfo.textContent = 'Publishing is not enabled on this gateway.';
 }
+
 els.sendForm.addEventListener('submit', async (e) => {
   e.preventDefault();
-  const text = els.sendText.value;
-  const response = await fetch('/api/publish', {
+  if (els.publishToken.value) {
+    sessionStorage.setItem(PUBLISH_TOKEN_KEY, els.publishToken.value);
+    els.publishToken.value = '';
+  }
+  const token = sessionStorage.getItem(PUBLISH_TOKEN_KEY);
+  if (!token) {
+    els.publishTokenLabel.hidden = false;
+    els.sendInfo.textContent = 'the publish token is needed';
+    return;
+  }
+  const channel = els.sendChannel.value || 'default';
+  const response = await fetch('/api/channels/' + encodeURIComponent(channel) + '/messages', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ text }),
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+    body: JSON.stringify({ text: els.sendText.value }),
   });
-  els.sendInfo.textContent = response.ok ? 'sent' : 'not sent: HTTP ' + response.status;
+  let answer = '';
+  try {
+    const body = await response.json();
+    answer = response.ok ? 'sent ' + body.sent + ' bytes to ' + body.channel : body.error || '';
+  } catch (err) {
+    // no JSON body
+  }
   if (response.ok) {
     els.sendText.value = '';
+  } else if (response.status === 401) {
+    sessionStorage.removeItem(PUBLISH_TOKEN_KEY);
+    els.publishTokenLabel.hidden = false;
+    answer = 'wrong publish token';
+  } else if (response.status === 429) {
+    answer = 'too fast: retry in ' + response.headers.get('Retry-After') + ' s';
   }
+  els.sendInfo.textContent = (response.ok ? '' : 'not sent (HTTP ' + response.status + '): ') + answer;
 });
 checkPublish();
