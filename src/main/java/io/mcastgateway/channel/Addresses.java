@@ -20,6 +20,13 @@ public final class Addresses {
     private Addresses() {
     }
 
+    /** A sender as events and statistics show it: {@code ip:port}, {@code [ip]:port} for IPv6. */
+    public static String socketText(java.net.InetSocketAddress address) {
+        String ip = canonical(address.getAddress().getHostAddress());
+        return address.getAddress() instanceof java.net.Inet6Address ? "[" + ip + "]:" + address.getPort()
+                : ip + ":" + address.getPort();
+    }
+
     public static String canonical(InetAddress address) {
         return canonical(address.getHostAddress());
     }

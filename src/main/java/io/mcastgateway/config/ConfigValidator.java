@@ -63,6 +63,7 @@ public final class ConfigValidator {
             problems.add("mcast.stream.retry=" + config.stream().retry() + ": must not be negative");
         }
         checkRange(problems, "mcast.publish.rate", config.publish().rate(), 1, 1_000_000);
+        checkRange(problems, "mcast.sources.max", config.sources().max(), 1, 1_000_000);
         config.publish().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
                 "mcast.publish.token: at least 16 characters (a secret that guards the group)"));
         config.read().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(

@@ -65,6 +65,15 @@ public interface GatewayConfig {
     /** The Server-Sent Events stream. */
     Stream stream();
 
+    /** Per-sender statistics. */
+    Sources sources();
+
+    interface Sources {
+        /** Senders remembered per channel; beyond, the one idle longest is forgotten (counted as evicted). */
+        @WithDefault("1000")
+        int max();
+    }
+
     /** Sending to a channel over HTTP ({@code POST /api/channels/<name>/messages}). */
     Publish publish();
 
@@ -158,6 +167,17 @@ public interface GatewayConfig {
         /** Payload text of each periodic datagram (sent as UTF-8). */
         @WithDefault("this message send via mcast !")
         String message();
+
+        /** text = the message as it is; json = {"seq":N,"sentAt":"...","text":"<message>"}, so receivers can count loss. */
+        @WithDefault("text")
+        SenderFormat format();
+    }
+
+    enum SenderFormat {
+        /** The message text as it is (the seed's datagram). */
+        TEXT,
+        /** {@code {"seq":N,"sentAt":"<ISO-8601>","text":"<message>"}}, N counting from 1 per run. */
+        JSON
     }
 
     interface Receiver {

@@ -20,7 +20,7 @@ import io.netty.buffer.ByteBuf;
  * <pre>
  * id: &lt;id&gt;
  * event: datagram
- * data: {"id":..,"channel":..,"group":..,"port":..,"source":..,"receivedAt":..,"size":..,"text"|"base64":..}
+ * data: {"id":..,"channel":..,"group":..,"port":..,"source":..,"receivedAt":..,"size":..,["seq":..,]"text"|"base64":..}
  * (blank line)
  * </pre>
  * Jackson escapes CR and LF (every control character) inside strings, so a payload can't end the
@@ -36,6 +36,7 @@ final class DatagramFrames {
     private static final SerializableString SOURCE = new SerializedString("source");
     private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
     private static final SerializableString SIZE = new SerializedString("size");
+    private static final SerializableString SEQ = new SerializedString("seq");
     private static final SerializableString TEXT = new SerializedString("text");
     private static final SerializableString BASE64 = new SerializedString("base64");
     private static final String EVENT_LINE = "\nevent: " + SseFrames.DATAGRAM + "\ndata: ";
@@ -60,9 +61,10 @@ final class DatagramFrames {
      * The frame of one datagram; the payload is read from {@code data}'s readable bytes (not consumed).
      *
      * @param epoch the run's id prefix
+     * @param datagramSeq the sequence number the datagram carries (JSON format or RTP), or -1
      */
     byte[] write(String epoch, long seq, String channel, String group, int port, String source,
-            long receivedAtMillis, ByteBuf data) {
+            long receivedAtMillis, ByteBuf data, long datagramSeq) {
         int size = data.readableBytes();
         if (payload.length < size) {
             payload = new byte[Math.max(size, payload.length * 2)];
@@ -92,6 +94,10 @@ final class DatagramFrames {
             json.writeString(time, 0, time.length);
             json.writeFieldName(SIZE);
             json.writeNumber(size);
+            if (datagramSeq >= 0) {
+                json.writeFieldName(SEQ);
+                json.writeNumber(datagramSeq);
+            }
             if (Payloads.isUtf8(payload, 0, size)) {
                 json.writeFieldName(TEXT);
                 json.writeUTF8String(payload, 0, size);

@@ -50,6 +50,15 @@ public class Hub {
      * sender is known.
      */
     public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis) {
+        return publish(channel, payload, sender, receivedAtMillis, -1);
+    }
+
+    /**
+     * {@link #publish(ChannelSpec, ByteBuf, InetSocketAddress, long)} of a datagram that carries the
+     * sequence number {@code datagramSeq} (JSON format or RTP; -1: none), which its event shows as {@code seq}.
+     */
+    public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis,
+            long datagramSeq) {
         StreamEvent event;
         JsonObject json = null;
         boolean toBus = consumers.any(RECEIVED_ADDRESS);
@@ -57,7 +66,7 @@ public class Hub {
             long n = ++seq;
             Sources.Source source = sources.of(sender);
             byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source.text(),
-                    receivedAtMillis, payload);
+                    receivedAtMillis, payload, datagramSeq);
             event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), source.ip(), source.text(), frame);
             transport.append(event);
             if (toBus) {

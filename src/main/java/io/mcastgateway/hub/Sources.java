@@ -1,6 +1,5 @@
 package io.mcastgateway.hub;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,10 +34,7 @@ final class Sources {
             if (known.size() >= LIMIT) {
                 known.clear();
             }
-            String ip = Addresses.canonical(sender.getAddress().getHostAddress());
-            String text = sender.getAddress() instanceof Inet6Address ? "[" + ip + "]:" + sender.getPort()
-                    : ip + ":" + sender.getPort();
-            source = new Source(ip, text);
+            source = new Source(Addresses.canonical(sender.getAddress().getHostAddress()), Addresses.socketText(sender));
             known.put(sender, source);
         }
         last = sender;

@@ -24,6 +24,8 @@ import io.mcastgateway.config.GatewayConfig.LogMode;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.Payloads;
 import io.mcastgateway.hub.StreamEvent;
+import io.mcastgateway.stats.ChannelSources;
+import io.mcastgateway.stats.SourceRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -53,6 +55,7 @@ public class MulticastReceiver {
     private final Hub hub;
     private final GatewayConfig config;
     private final Traffic traffic;
+    private final SourceRegistry sources;
     private final LogMode logMode;
     private final LongAdder sinceSummary = new LongAdder();
     private final int logRate;
@@ -62,7 +65,9 @@ public class MulticastReceiver {
     private volatile List<GroupReceiver> receivers = List.of();
     private long summaryTimer = -1;
 
-    public MulticastReceiver(Vertx vertx, Channels channels, Hub hub, GatewayConfig config, Traffic traffic) {
+    public MulticastReceiver(Vertx vertx, Channels channels, Hub hub, GatewayConfig config, Traffic traffic,
+            SourceRegistry sources) {
+        this.sources = sources;
         this.vertx = vertx;
         this.channels = channels;
         this.hub = hub;
@@ -85,10 +90,11 @@ public class MulticastReceiver {
                 .toList();
         List<Future<Void>> joins = receivers.stream().map(r -> {
             ChannelTraffic counters = traffic.of(r.channel());
+            ChannelSources senders = sources.of(r.channel().name());
             return r.start(new DatagramSink() {
                 @Override
                 public void receive(ByteBuf payload, InetSocketAddress sender) {
-                    onDatagram(r.channel(), counters, payload, sender);
+                    onDatagram(r.channel(), counters, senders, payload, sender);
                 }
 
                 @Override
@@ -134,7 +140,8 @@ public class MulticastReceiver {
         receivers = List.of();
     }
 
-    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, ByteBuf payload, InetSocketAddress sender) {
+    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, ChannelSources senders, ByteBuf payload,
+            InetSocketAddress sender) {
         long now = System.currentTimeMillis();
         if (channel.sourceSpecific() && !channel.source().equals(sender.getAddress())) {
             // the kernel filters by source already; this holds the promise should a datagram slip through
@@ -142,7 +149,8 @@ public class MulticastReceiver {
             return;
         }
         counters.addReceived(payload.readableBytes());
-        StreamEvent event = hub.publish(channel, payload, sender, now);
+        long seq = senders.record(sender, payload, now);
+        StreamEvent event = hub.publish(channel, payload, sender, now, seq);
         if (logMode == LogMode.EACH) {
             if (mayLog(now)) {
                 logDatagram(event, payload);

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
+import io.mcastgateway.config.GatewayConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -45,11 +46,13 @@ public class MulticastSender {
     private final EventBus bus;
     private final Channels channels;
     private final Traffic traffic;
+    private final GatewayConfig.SenderFormat format;
     private final Map<String, ChannelSender> senders = new LinkedHashMap<>();
     private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<Object> consumer;
 
-    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic) {
+    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic, GatewayConfig config) {
+        this.format = config.sender().format();
         this.vertx = vertx;
         this.bus = bus;
         this.channels = channels;
@@ -62,9 +65,10 @@ public class MulticastSender {
             senders.put(channel.name(), sender);
             ChannelSpec.Sender periodic = channel.sender();
             if (periodic.enabled()) {
-                byte[] message = periodic.message().getBytes(StandardCharsets.UTF_8);
                 String on = channel.name().equals(ChannelSpec.DEFAULT_NAME) ? "" : " on channel " + channel.name();
-                timers.add(vertx.setPeriodic(periodic.interval().toMillis(), id -> sender.send(message)
+                java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+                timers.add(vertx.setPeriodic(periodic.interval().toMillis(), id -> sender
+                        .send(periodicPayload(periodic.message(), seq.incrementAndGet()))
                         .onSuccess(v -> LOG.infof("message send finish %s%s", Instant.now(), on))
                         .onFailure(e -> LOG.warnf("message send failed to %s: %s", channel, e.getMessage()))));
                 LOG.infof("Sending to %s every %s", channel, periodic.interval());
@@ -81,6 +85,19 @@ public class MulticastSender {
         }
         senders.values().forEach(ChannelSender::close);
         senders.clear();
+    }
+
+    /**
+     * The periodic datagram: the message as it is ({@code mcast.sender.format=text}), or
+     * {@code {"seq":N,"sentAt":"<ISO-8601>","text":"<message>"}} ({@code json}), N counting from 1 per run.
+     */
+    private byte[] periodicPayload(String message, long seq) {
+        if (format == GatewayConfig.SenderFormat.TEXT) {
+            return message.getBytes(StandardCharsets.UTF_8);
+        }
+        // field order matters: receivers find the sequence number at the start
+        return new JsonObject().put("seq", seq).put("sentAt", Instant.now().toString()).put("text", message)
+                .toBuffer().getBytes();
     }
 
     /** Sends one datagram to the default channel's group. */

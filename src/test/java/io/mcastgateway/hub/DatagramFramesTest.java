@@ -66,7 +66,7 @@ class DatagramFramesTest {
     void shouldNotReadPastTheReadableBytesNorConsumeThem() {
         ByteBuf buf = Unpooled.copiedBuffer("xxhello world", StandardCharsets.UTF_8).readerIndex(2);
         buf.writerIndex(buf.writerIndex() - 6);
-        String frame = new String(frames.write("ep", 1, "c", "239.1.1.1", 1, "s", 0, buf), StandardCharsets.UTF_8);
+        String frame = new String(frames.write("ep", 1, "c", "239.1.1.1", 1, "s", 0, buf, -1), StandardCharsets.UTF_8);
         assertThat(json(frame).getString("text")).isEqualTo("hello");
         assertThat(buf.readerIndex()).isEqualTo(2);
     }
@@ -102,7 +102,7 @@ class DatagramFramesTest {
     private String frame(byte[] payload, long seq) {
         long at = java.time.Instant.parse("2026-11-25T18:03:48.789Z").toEpochMilli();
         return new String(frames.write("ep", seq, "video", "239.1.2.3", 5004, "10.0.0.7:4000", at,
-                Unpooled.wrappedBuffer(payload)), StandardCharsets.UTF_8);
+                Unpooled.wrappedBuffer(payload), -1), StandardCharsets.UTF_8);
     }
 
     private static JsonObject json(String frame) {

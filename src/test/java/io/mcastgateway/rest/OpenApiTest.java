@@ -52,7 +52,8 @@ class OpenApiTest {
                 DatagramSocket sender = Multicast.sender()) {
             Multicast.send(sender, marker);
             Multicast.send(sender, new byte[] { (byte) 0xff, (byte) 0xfe, 0 }); // not UTF-8: base64
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.events("datagram").size() >= 2);
+            Multicast.send(sender, "{\"seq\":7,\"text\":\"" + marker + "\"}"); // sequenced: seq
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.events("datagram").size() >= 3);
             client.events("datagram").forEach(e -> sent.addAll(e.json().fieldNames()));
         }
         assertThat(properties(schemas, "DatagramEvent")).isEqualTo(sent);

@@ -1,0 +1,82 @@
+package io.mcastgateway.stats;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mcastgateway.channel.Addresses;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The senders of one channel, at most {@code max}: beyond, the one idle longest is forgotten (and
+ * counted). Recorded on the channel's receiving thread, read by the API; one lock, held briefly.
+ */
+public final class ChannelSources {
+
+    private final String channel;
+    private final int max;
+    private final long[] parsed = new long[2];
+    private long evicted;
+    private final LinkedHashMap<InetSocketAddress, SourceStats> sources;
+
+    ChannelSources(String channel, int max) {
+        this.channel = channel;
+        this.max = max;
+        this.sources = new LinkedHashMap<>(Math.min(max, 1024) * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, SourceStats> eldest) {
+                if (size() > ChannelSources.this.max) {
+                    evicted++;
+                    return true;
+                }
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Counts one datagram of {@code sender}; returns its sequence number, or -1 when it carries none.
+     * Reads the payload in place.
+     */
+    public synchronized long record(InetSocketAddress sender, ByteBuf payload, long now) {
+        SourceStats s = sources.get(sender);
+        if (s == null) {
+            s = new SourceStats(Addresses.socketText(sender), now);
+            sources.put(sender, s);
+        }
+        s.count(payload.readableBytes(), now);
+        Sequence.Format format = Sequence.parse(payload, parsed);
+        if (format == null) {
+            return -1;
+        }
+        s.sequence(format, parsed[0], parsed[1]);
+        return parsed[0];
+    }
+
+    /** The channel's senders now, the most recently seen last. */
+    public synchronized List<SourceView> snapshot(long now) {
+        List<SourceView> views = new ArrayList<>(sources.size());
+        for (SourceStats s : sources.values()) {
+            views.add(new SourceView(channel, s.source, s.datagrams, s.bytes, s.rate(now),
+                    s.format == null ? null : s.format.name().toLowerCase(), s.format == null ? null : s.lastSeq,
+                    s.format == null ? null : s.lost, s.format == null ? null : s.duplicated,
+                    s.format == null ? null : s.reordered, s.format == null ? null : s.restarts,
+                    java.time.Instant.ofEpochMilli(s.firstSeen), java.time.Instant.ofEpochMilli(s.lastSeen)));
+        }
+        return views;
+    }
+
+    public synchronized long evicted() {
+        return evicted;
+    }
+
+    public synchronized int size() {
+        return sources.size();
+    }
+
+    public String channel() {
+        return channel;
+    }
+}

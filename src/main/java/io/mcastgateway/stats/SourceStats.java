@@ -1,0 +1,148 @@
+package io.mcastgateway.stats;
+
+/**
+ * What one sender sent on one channel: counts, rate, and, when its datagrams carry a sequence number
+ * ({@link Sequence}), how many were lost, duplicated and reordered, and how often the sender started
+ * over. Updated on the receiving thread, read by the API: the owner ({@link ChannelSources})
+ * synchronizes both.
+ * <p>
+ * How the sequence is read, per datagram with number {@code n} and the highest so far {@code h}
+ * (RTP's 16-bit numbers are first extended to 64 bits across wrap-arounds, as in RFC 3550 A.1):
+ * <ul>
+ * <li>{@code n > h}: the {@code n - h - 1} numbers in between are lost (for now);</li>
+ * <li>{@code n == h}, or an older {@code n} already seen: a duplicate;</li>
+ * <li>an older {@code n} not seen yet, within the last {@value #WINDOW}: it arrived late, so it is
+ * reordered, and one fewer is lost;</li>
+ * <li>a restart of the sender, which resets the window and is not loss: for JSON a {@code seq} of 1, or
+ * a number more than {@value #WINDOW} behind; for RTP a new SSRC, a jump back of more than
+ * {@value #MAX_MISORDER} or ahead of more than {@value #MAX_DROPOUT} (RFC 3550's limits).</li>
+ * </ul>
+ */
+public final class SourceStats {
+
+    static final int WINDOW = 1024;
+    static final int MAX_DROPOUT = 3000;
+    static final int MAX_MISORDER = 100;
+    private static final int RATE_SECONDS = 5;
+
+    final String source;
+    long datagrams;
+    long bytes;
+    long firstSeen;
+    long lastSeen;
+    Sequence.Format format;
+    long lost;
+    long duplicated;
+    long reordered;
+    long restarts;
+    long lastSeq = -1;
+    private long highest = -1;
+    private long ssrc = -1;
+    /** Bit i: number highest - i was seen. */
+    private final long[] window = new long[WINDOW / 64];
+    private final long[] perSecond = new long[RATE_SECONDS];
+    private long second;
+
+    SourceStats(String source, long now) {
+        this.source = source;
+        this.firstSeen = now;
+    }
+
+    void count(int size, long now) {
+        datagrams++;
+        bytes += size;
+        lastSeen = now;
+        long s = now / 1000;
+        if (s != second) {
+            for (long t = second + 1; t <= s && t <= second + RATE_SECONDS; t++) {
+                perSecond[(int) (t % RATE_SECONDS)] = 0;
+            }
+            second = s;
+        }
+        perSecond[(int) (s % RATE_SECONDS)]++;
+    }
+
+    /** Datagrams per second over the last complete seconds. */
+    double rate(long now) {
+        long s = now / 1000;
+        long sum = 0;
+        int seconds = 0;
+        for (long t = s - RATE_SECONDS + 1; t < s; t++) {
+            if (t > second || t < second - RATE_SECONDS + 1 || t < firstSeen / 1000) {
+                continue;
+            }
+            sum += perSecond[(int) (t % RATE_SECONDS)];
+            seconds++;
+        }
+        return seconds == 0 ? 0 : (double) sum / seconds;
+    }
+
+    /** One sequenced datagram. */
+    void sequence(Sequence.Format f, long rawSeq, long newSsrc) {
+        long n = rawSeq;
+        boolean restart = format != null && f != format;
+        format = f;
+        if (f == Sequence.Format.RTP) {
+            if (highest >= 0) {
+                long delta = (short) (rawSeq - (highest & 0xffff)); // signed 16-bit distance
+                n = highest + delta;
+                restart |= newSsrc != ssrc || delta > MAX_DROPOUT || delta < -MAX_MISORDER;
+            }
+            ssrc = newSsrc;
+        } else if (highest >= 0) {
+            restart |= (n == 1 && highest > 1) || n < highest - WINDOW;
+        }
+        lastSeq = rawSeq;
+        if (highest < 0 || restart || n < 0) {
+            if (highest >= 0) {
+                restarts++;
+            }
+            java.util.Arrays.fill(window, 0);
+            highest = Math.max(n, 0);
+            mark(0);
+            return;
+        }
+        long d = n - highest;
+        if (d > 0) {
+            lost += d - 1;
+            shift(d);
+            highest = n;
+            mark(0);
+        } else if (-d >= WINDOW || seen(-d)) {
+            duplicated++;
+        } else {
+            reordered++;
+            lost = Math.max(0, lost - 1);
+            mark(-d);
+        }
+    }
+
+    private boolean seen(long back) {
+        return (window[(int) (back >>> 6)] & (1L << (back & 63))) != 0;
+    }
+
+    private void mark(long back) {
+        window[(int) (back >>> 6)] |= 1L << (back & 63);
+    }
+
+    /** Moves the window {@code d} numbers ahead: bit i becomes bit i + d. */
+    private void shift(long d) {
+        if (d >= WINDOW) {
+            java.util.Arrays.fill(window, 0);
+            return;
+        }
+        int words = (int) (d >>> 6);
+        int bits = (int) (d & 63);
+        for (int i = window.length - 1; i >= 0; i--) {
+            long v = 0;
+            int from = i - words;
+            if (from >= 0) {
+                v = window[from] << bits;
+                if (bits != 0 && from - 1 >= 0) {
+                    v |= window[from - 1] >>> (64 - bits);
+                }
+            }
+            window[i] = v;
+        }
+    }
+}

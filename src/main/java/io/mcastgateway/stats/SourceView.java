@@ -1,0 +1,21 @@
+package io.mcastgateway.stats;
+
+import java.time.Instant;
+
+/**
+ * One sender of one channel as the API shows it. The sequence figures are null for a sender whose
+ * datagrams carry no sequence number (neither the gateway's JSON format nor RTP).
+ *
+ * @param source the sender, ip:port
+ * @param ratePerSecond datagrams per second over the last complete seconds (up to 4)
+ * @param format json or rtp, or null
+ * @param lastSeq the latest sequence number as sent (RTP: 0-65535)
+ * @param lost numbers skipped and not (yet) arrived late
+ * @param duplicated datagrams whose number had already arrived
+ * @param reordered datagrams that arrived after a higher number
+ * @param restarts times the sender started its sequence over (not counted as loss)
+ */
+public record SourceView(String channel, String source, long datagrams, long bytes, double ratePerSecond,
+        String format, Long lastSeq, Long lost, Long duplicated, Long reordered, Long restarts, Instant firstSeen,
+        Instant lastSeen) {
+}

@@ -1,0 +1,154 @@
+package io.mcastgateway.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/** Plain JUnit: the loss, duplicate, reorder and restart arithmetic on crafted sequences. */
+class ChannelSourcesTest {
+
+    private final ChannelSources sources = new ChannelSources("default", 1000);
+    private final InetSocketAddress a = address(4000);
+    private final InetSocketAddress b = address(4001);
+
+    @Test
+    void shouldCountSkippedDuplicatedAndSwappedJsonSequences() {
+        for (long n : burst(1, 100)) {
+            sources.record(a, json(n), 0);
+        }
+        for (long n = 1; n <= 50; n++) {
+            sources.record(b, json(n), 0);
+        }
+        SourceView first = view(a);
+        assertThat(first.format()).isEqualTo("json");
+        assertThat(first.lost()).isEqualTo(2);
+        assertThat(first.duplicated()).isEqualTo(1);
+        assertThat(first.reordered()).isEqualTo(1);
+        assertThat(first.restarts()).isZero();
+        assertThat(first.lastSeq()).isEqualTo(100);
+        assertThat(first.datagrams()).isEqualTo(99); // 100 - 2 skipped + 1 duplicate
+        SourceView second = view(b);
+        assertThat(second.lost()).isZero();
+        assertThat(second.duplicated()).isZero();
+        assertThat(second.datagrams()).isEqualTo(50);
+    }
+
+    @Test
+    void shouldRecogniseASenderThatStartsOverAndNotCountItAsLoss() {
+        for (long n = 1; n <= 500; n++) {
+            sources.record(a, json(n), 0);
+        }
+        for (long n = 1; n <= 20; n++) {
+            sources.record(a, json(n), 0);
+        }
+        SourceView v = view(a);
+        assertThat(v.restarts()).isEqualTo(1);
+        assertThat(v.lost()).isZero();
+        assertThat(v.duplicated()).isZero();
+        assertThat(v.lastSeq()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldFollowRtpAcrossTheSixteenBitWrapAndRestartOnANewSsrc() {
+        List<Long> seqs = new ArrayList<>();
+        for (long n : burst(65_490, 65_590)) {
+            seqs.add(n & 0xffff); // 65490 .. 65535, 0 .. 54: the wrap is inside the burst
+        }
+        for (long n : seqs) {
+            sources.record(a, rtp((int) n, 0x11223344L), 0);
+        }
+        SourceView v = view(a);
+        assertThat(v.format()).isEqualTo("rtp");
+        assertThat(v.lost()).isEqualTo(2);
+        assertThat(v.duplicated()).isEqualTo(1);
+        assertThat(v.reordered()).isEqualTo(1);
+        assertThat(v.restarts()).isZero();
+
+        sources.record(a, rtp(7, 0x55667788L), 0); // another SSRC: the stream started over
+        sources.record(a, rtp(8, 0x55667788L), 0);
+        v = view(a);
+        assertThat(v.restarts()).isEqualTo(1);
+        assertThat(v.lost()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLeaveDatagramsWithoutASequenceWithoutLossFigures() {
+        sources.record(a, Unpooled.copiedBuffer("this message send via mcast !", StandardCharsets.UTF_8), 0);
+        SourceView v = view(a);
+        assertThat(v.datagrams()).isEqualTo(1);
+        assertThat(v.format()).isNull();
+        assertThat(v.lost()).isNull();
+        assertThat(sources.record(a, Unpooled.copiedBuffer("{\"seqx\":3}", StandardCharsets.UTF_8), 0)).isEqualTo(-1);
+        assertThat(sources.record(a, Unpooled.copiedBuffer("{\"seq\" : 42, \"text\":\"x\"}", StandardCharsets.UTF_8), 0))
+                .isEqualTo(42);
+    }
+
+    @Test
+    void shouldForgetTheSenderIdleLongestBeyondTheMaximumAndCountIt() {
+        ChannelSources few = new ChannelSources("default", 10);
+        for (int port = 1; port <= 100; port++) {
+            few.record(address(port), json(1), port);
+        }
+        few.record(address(95), json(2), 1000); // seen again: the most recent
+        few.record(address(200), json(1), 1001);
+        assertThat(few.size()).isEqualTo(10);
+        assertThat(few.evicted()).isEqualTo(91);
+        assertThat(few.snapshot(1001)).extracting(SourceView::source).contains("127.0.0.1:95", "127.0.0.1:200")
+                .doesNotContain("127.0.0.1:91");
+    }
+
+    /** from..to with from+9 and from+19 skipped, from+29 twice, from+39 and from+40 swapped. */
+    static List<Long> burst(long from, long to) {
+        List<Long> seqs = new ArrayList<>();
+        for (long n = from; n <= to; n++) {
+            if (n == from + 9 || n == from + 19) {
+                continue;
+            }
+            if (n == from + 39) {
+                seqs.add(n + 1);
+                seqs.add(n);
+                n++;
+                continue;
+            }
+            seqs.add(n);
+            if (n == from + 29) {
+                seqs.add(n);
+            }
+        }
+        return seqs;
+    }
+
+    static ByteBuf json(long seq) {
+        return Unpooled.copiedBuffer("{\"seq\":" + seq + ",\"sentAt\":\"2026-11-26T12:00:00Z\",\"text\":\"x\"}",
+                StandardCharsets.UTF_8);
+    }
+
+    static ByteBuf rtp(int seq, long ssrc) {
+        ByteBuf buf = Unpooled.buffer(12 + 8);
+        buf.writeByte(0x80).writeByte(33).writeShort(seq).writeInt(seq * 3000).writeInt((int) ssrc);
+        buf.writeBytes(new byte[8]);
+        return buf;
+    }
+
+    private SourceView view(InetSocketAddress sender) {
+        String text = "127.0.0.1:" + sender.getPort();
+        return sources.snapshot(0).stream().filter(v -> v.source().equals(text)).findFirst().orElseThrow();
+    }
+
+    private static InetSocketAddress address(int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
