@@ -42,7 +42,6 @@ const state = {
   seen: new Set(),
   seenOrder: [],
   groups: new Set(),
-  sources: new Map(),  // source -> {count, last}
   rate: new Array(RATE_SECONDS).fill(0),
   rateSecond: Math.floor(Date.now() / 1000),
   total: 0,
@@ -82,6 +81,8 @@ async function start() {
   connect();
   refreshChannels();
   setInterval(refreshChannels, 5000);
+  refreshSources();
+  setInterval(refreshSources, 2000);
 }
 
 els.loginForm.addEventListener('submit', async (e) => {
@@ -110,10 +111,6 @@ function onDatagram(d) {
   }
   countRate();
   state.total++;
-  const s = state.sources.get(d.source) || { count: 0, last: '' };
-  s.count++;
-  s.last = d.receivedAt;
-  state.sources.set(d.source, s);
   if (!state.groups.has(d.group)) {
     state.groups.add(d.group);
     const option = document.createElement('option');
@@ -147,7 +144,6 @@ function render() {
     els.pausedInfo.textContent = '';
   }
   renderRows();
-  renderSources();
   els.total.textContent = state.total;
 }
 
@@ -181,14 +177,34 @@ function renderRows() {
   els.tbody.replaceChildren(fragment);
 }
 
-function renderSources() {
+// ---- senders, from /api/sources: counts, rate, and loss figures for sequenced senders ----
+async function refreshSources() {
+  let channels;
+  try {
+    const response = await fetch('/api/sources', { cache: 'no-store' });
+    if (!response.ok) {
+      return;
+    }
+    channels = await response.json();
+  } catch (e) {
+    return;
+  }
+  const all = channels.flatMap((c) => c.sources);
+  all.sort((a, b) => b.datagrams - a.datagrams);
   const fragment = document.createDocumentFragment();
-  const sorted = [...state.sources.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 50);
-  for (const [name, s] of sorted) {
+  const figure = (v) => (v === null || v === undefined ? '–' : String(v));
+  for (const s of all.slice(0, 50)) {
     const tr = document.createElement('tr');
-    cell(tr, name);
-    cell(tr, String(s.count), 'num');
-    cell(tr, s.last.substring(11, 23));
+    tr.dataset.source = s.source;
+    cell(tr, s.source);
+    cell(tr, s.channel);
+    cell(tr, String(s.datagrams), 'num');
+    cell(tr, s.ratePerSecond.toFixed(1), 'num');
+    cell(tr, figure(s.lost), s.lost ? 'num bad' : 'num');
+    cell(tr, figure(s.duplicated), 'num');
+    cell(tr, figure(s.reordered), 'num');
+    cell(tr, figure(s.restarts), 'num');
+    cell(tr, s.lastSeen.substring(11, 23));
     fragment.appendChild(tr);
   }
   els.sources.replaceChildren(fragment);
@@ -260,7 +276,6 @@ els.pause.addEventListener('click', () => {
 els.clear.addEventListener('click', () => {
   state.rows = [];
   state.incoming = [];
-  state.sources.clear();
   els.pausedInfo.textContent = '';
   requestRender();
 });

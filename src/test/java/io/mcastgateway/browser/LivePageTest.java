@@ -193,6 +193,26 @@ class LivePageTest {
         assertThat(browser.findElement(By.cssSelector("label input#source-filter")).isDisplayed()).isTrue();
     }
 
+    @Test
+    void shouldShowEachSendersLossInTheSourcesTable() {
+        try (DatagramSocket sequenced = Multicast.sender()) {
+            for (long n = 1; n <= 30; n++) {
+                if (n != 10 && n != 20) {
+                    Multicast.send(sequenced, "{\"seq\":" + n + ",\"text\":\"page\"}");
+                }
+            }
+            String row = "#sources tr[data-source='127.0.0.1:" + sequenced.getLocalPort() + "'] td";
+            wait.until(d -> {
+                List<org.openqa.selenium.WebElement> cells = d.findElements(By.cssSelector(row));
+                return cells.size() == 9 && cells.get(2).getText().equals("28") && cells.get(4).getText().equals("2");
+            });
+            List<org.openqa.selenium.WebElement> cells = browser.findElements(By.cssSelector(row));
+            assertThat(cells.get(1).getText()).isEqualTo("default");
+            assertThat(cells.get(5).getText()).isEqualTo("0"); // duplicated
+            assertThat(cells.get(7).getText()).isEqualTo("0"); // restarts
+        }
+    }
+
     /** A table row as rendered, read in one script call (the table is rebuilt as events arrive). */
     record Row(String id, String time, String channel, String source, String bytes, String payload) {
     }
