@@ -31,8 +31,8 @@ class OpenApiTest {
     @Test
     void shouldDescribeEveryEndpointIncludingTheEventStreamRoute() {
         JsonObject paths = openApi().getJsonObject("paths");
-        assertThat(paths.fieldNames()).contains("/api/events", "/api/stats", "/api/channels", "/q/health/live",
-                "/q/health/ready");
+        assertThat(paths.fieldNames()).contains("/api/events", "/api/stats", "/api/channels", "/api/sources",
+                "/api/channels/{name}/messages", "/api/publish", "/api/session", "/q/health/live", "/q/health/ready");
         JsonObject stream = paths.getJsonObject("/api/events").getJsonObject("get");
         assertThat(stream.getJsonObject("responses").getJsonObject("200").getJsonObject("content").fieldNames())
                 .containsExactly("text/event-stream");
