@@ -257,6 +257,7 @@ public final class Bench {
                 results.with("latency").set(name, t);
             }
         }
+        zgcLatency(latencies);
         report.append("\n![latency percentiles](latency.png)\n\n## Allocation, start, memory\n\n")
                 .append("| figure | value |\n|---|---|\n")
                 .append("| bytes allocated per datagram, all gateway threads, receive → SSE with one subscriber (64 B,")
@@ -267,6 +268,29 @@ public final class Bench {
         results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
                 .put("readyMillis", readyMillis).put("startedInMillis", startedIn).put("rssMiB", rss);
         return latencies;
+    }
+
+    /**
+     * The gateway at 1k/s once more, with ZGC ({@code JDK_JAVA_OPTIONS=-XX:+UseZGC}): on this machine a
+     * G1 young collection pauses 10-20 ms, which is the default's latency tail.
+     */
+    private void zgcLatency(Map<String, JsonNode> latencies) throws Exception {
+        try (Gateway gateway = new Gateway("latency-zgc", Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC"));
+                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+            client.next(60);
+            send(nextTag++, 5_000, 64, 10_000); // warm-up, not reported
+            gateway.awaitDelivered(10_000);
+            int tag = nextTag++;
+            send(tag, 1_000, 64, 10_000);
+            gateway.awaitDelivered(10_000);
+            client.tell("stop");
+            JsonNode t = client.next(30).path("tags").path(Integer.toString(tag));
+            latencies.put("1k/s ZGC", t);
+            report.append("| gateway, `-XX:+UseZGC` | 1k/s | ").append(t.path("sum").asLong()).append(" of 10000 | ")
+                    .append(ms(t, "p50")).append(" | ").append(ms(t, "p90")).append(" | ").append(ms(t, "p99"))
+                    .append(" | ").append(ms(t, "p999")).append(" | ").append(ms(t, "max_us")).append(" |\n");
+            results.with("latency").set("1k/s ZGC", t);
+        }
     }
 
     /** The raw socket at 10/s, 1k/s and 10k/s: the floor under every latency figure. */
