@@ -63,6 +63,7 @@ public final class Bench {
         delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
         delivered.put("gateway log=off, 64 B", gatewaySteps("off", 64));
         delivered.put("gateway log=summary, 64 B", gatewaySteps("summary", 64));
+        delivered.put("gateway log=each, ZGC, 64 B", gatewaySteps("each", 64, Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC")));
         delivered.put("raw socket, 1024 B", rawSteps(1024));
         delivered.put("gateway log=each (default), 1024 B", gatewaySteps("each", 1024));
         rateTable(delivered);
@@ -120,8 +121,15 @@ public final class Bench {
     }
 
     private Map<Integer, Double> gatewaySteps(String log, int size) throws Exception {
+        return gatewaySteps(log, size, Map.of());
+    }
+
+    private Map<Integer, Double> gatewaySteps(String log, int size, Map<String, String> env) throws Exception {
         Map<Integer, Double> share = new LinkedHashMap<>();
-        try (Gateway gateway = new Gateway(log + "-" + size, Map.of("MCAST_RECEIVER_LOG", log));
+        Map<String, String> settings = new java.util.HashMap<>(env);
+        settings.put("MCAST_RECEIVER_LOG", log);
+        String name = log + "-" + size + (env.isEmpty() ? "" : "-zgc");
+        try (Gateway gateway = new Gateway(name, settings);
                 Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
             client.next(60);
             List<long[]> tags = new ArrayList<>();
@@ -135,14 +143,14 @@ public final class Bench {
             }
             client.tell("stop");
             JsonNode out = client.next(30);
-            ArrayNode steps = results.withArray("gateway-" + log + "-" + size);
+            ArrayNode steps = results.withArray("gateway-" + name);
             for (long[] t : tags) {
                 long got = out.path("tags").path(Long.toString(t[1])).path("sum").asLong();
                 share.put((int) t[0], 100.0 * got / t[2]);
                 steps.addObject().put("rate", t[0]).put("sent", t[2]).put("receivedByGateway", t[3])
                         .put("deliveredToSubscriber", got);
             }
-            results.with("gateway-" + log + "-" + size + "-client").put("cpuBusy", out.path("cpuBusy").asDouble())
+            results.with("gateway-" + name + "-client").put("cpuBusy", out.path("cpuBusy").asDouble())
                     .put("gapsMissed", out.path("gapsMissed").asLong());
         }
         return share;
