@@ -26,7 +26,8 @@ import io.mcastgateway.support.Tools;
  * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
  * from Debian's packages (no registry is reachable here), run with host networking on lo: it
  * streams a datagram sent to the group, runs as a non-root user with a read-only root and no
- * capabilities (as the Kubernetes manifests run it), honours JAVA_OPTS, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
+ * capabilities (as the Kubernetes manifests run it), runs with its own JVM options (ZGC) and honours
+ * JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
 class ContainerIT {
 
@@ -61,9 +62,9 @@ class ContainerIT {
                     "--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                     "-e", "MCAST_INTERFACE=lo", "-e", "MCAST_PORT=" + PORT, "-e", "MCAST_SENDER_ENABLED=false",
                     "-e", "QUARKUS_SHUTDOWN_DELAY=2s",
-                    // the HTTP port comes only through JAVA_OPTS: reaching it proves they are honoured
-                    "-e", "JAVA_OPTS=-XX:MaxRAMPercentage=50 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
-                            + " -Dquarkus.http.port=" + HTTP_PORT,
+                    // the image's own JVM options (ZGC among them), and the HTTP port only through
+                    // JAVA_OPTS_APPEND: reaching it proves they are honoured
+                    "-e", "JAVA_OPTS_APPEND=-Dquarkus.http.port=" + HTTP_PORT,
                     IMAGE);
             URI ready = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
@@ -83,7 +84,8 @@ class ContainerIT {
                     .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
             assertThat(uids.split("\\s+")).as(uids).containsExactly("Uid:", "185", "185", "185", "185");
             assertThat(Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' '))
-                    .startsWith("java -XX:MaxRAMPercentage=50 ").contains("-jar /deployments/quarkus-run.jar");
+                    .startsWith("java -XX:MaxRAMPercentage=75 -XX:+UseZGC ")
+                    .contains("-Dquarkus.http.port=" + HTTP_PORT + " -jar /deployments/quarkus-run.jar");
 
             long start = System.nanoTime();
             podman(conf, GRACE_SECONDS + 30, "stop", "-t", String.valueOf(GRACE_SECONDS), CONTAINER);
