@@ -46,16 +46,9 @@ public class Hub {
 
     /**
      * Publishes one received datagram (its readable bytes; not consumed); called on the receiving
-     * socket's event loop. Allocates the frame, the event and nothing else per datagram once the
-     * sender is known.
-     */
-    public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis) {
-        return publish(channel, payload, sender, receivedAtMillis, -1);
-    }
-
-    /**
-     * {@link #publish(ChannelSpec, ByteBuf, InetSocketAddress, long)} of a datagram that carries the
-     * sequence number {@code datagramSeq} (JSON format or RTP; -1: none), which its event shows as {@code seq}.
+     * socket's event loop. {@code datagramSeq} is the sequence number the datagram carries (JSON format
+     * or RTP; -1: none), which its event shows as {@code seq}. Allocates the frame, the event and
+     * nothing else per datagram once the sender is known.
      */
     public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis,
             long datagramSeq) {

@@ -1,6 +1,7 @@
 package io.mcastgateway.stats;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,11 +60,11 @@ public final class ChannelSources {
     public synchronized List<SourceView> snapshot(long now) {
         List<SourceView> views = new ArrayList<>(sources.size());
         for (SourceStats s : sources.values()) {
+            boolean sequenced = s.format != null;
             views.add(new SourceView(channel, s.source, s.datagrams, s.bytes, s.rate(now),
-                    s.format == null ? null : s.format.name().toLowerCase(), s.format == null ? null : s.lastSeq,
-                    s.format == null ? null : s.lost, s.format == null ? null : s.duplicated,
-                    s.format == null ? null : s.reordered, s.format == null ? null : s.restarts,
-                    java.time.Instant.ofEpochMilli(s.firstSeen), java.time.Instant.ofEpochMilli(s.lastSeen)));
+                    sequenced ? s.format.name().toLowerCase() : null, sequenced ? s.lastSeq : null,
+                    sequenced ? s.lost : null, sequenced ? s.duplicated : null, sequenced ? s.reordered : null,
+                    sequenced ? s.restarts : null, Instant.ofEpochMilli(s.firstSeen), Instant.ofEpochMilli(s.lastSeen)));
         }
         return views;
     }

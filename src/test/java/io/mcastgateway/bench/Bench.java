@@ -171,7 +171,7 @@ public final class Bench {
         }
         report.append(" lossless up to | vs raw socket |\n|---|");
         report.append("---|".repeat(RATES.length + 2)).append('\n');
-        Map<Integer, Integer> losslessOf = new LinkedHashMap<>();
+        Map<String, Integer> rawLossless = new LinkedHashMap<>(); // by payload size
         for (var row : delivered.entrySet()) {
             report.append("| ").append(row.getKey()).append(" |");
             int lossless = 0;
@@ -185,11 +185,11 @@ public final class Bench {
                     still = false;
                 }
             }
-            String size = row.getKey().endsWith("1024 B") ? "1024" : "64";
-            int raw = row.getKey().startsWith("raw") ? lossless : losslessOf.getOrDefault(size.hashCode(), 0);
+            String size = row.getKey().substring(row.getKey().lastIndexOf(", ") + 2);
             if (row.getKey().startsWith("raw")) {
-                losslessOf.put(size.hashCode(), lossless);
+                rawLossless.put(size, lossless);
             }
+            int raw = rawLossless.getOrDefault(size, 0);
             report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |")
                     .append(raw == 0 ? " – |" : String.format(Locale.ROOT, " %.0f %% |", 100.0 * lossless / raw))
                     .append('\n');

@@ -86,12 +86,12 @@ class DatagramFramesTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long frameBytes = 0;
         for (int i = 0; i < 20_000; i++) { // warm up (JIT: escape analysis)
-            frameBytes = hub.publish(channel, payload, sender, System.currentTimeMillis()).frame().length;
+            frameBytes = hub.publish(channel, payload, sender, System.currentTimeMillis(), -1).frame().length;
         }
         int n = 100_000;
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < n; i++) {
-            hub.publish(channel, payload, sender, System.currentTimeMillis());
+            hub.publish(channel, payload, sender, System.currentTimeMillis(), -1);
         }
         long perEvent = (threads.getCurrentThreadAllocatedBytes() - before) / n;
         System.out.printf("hub: %d bytes allocated per 64-byte datagram (frame %d bytes)%n", perEvent, frameBytes);

@@ -122,11 +122,11 @@ public class HubBenchmark {
 
     @Benchmark
     public StreamEvent publishText64() {
-        return hub.publish(channel, text, sender, System.currentTimeMillis());
+        return hub.publish(channel, text, sender, System.currentTimeMillis(), -1);
     }
 
     @Benchmark
     public StreamEvent publishBinary1024() {
-        return hub.publish(channel, binary, sender, System.currentTimeMillis());
+        return hub.publish(channel, binary, sender, System.currentTimeMillis(), -1);
     }
 }
