@@ -70,7 +70,14 @@ function connect() {
 }
 
 async function start() {
-  const response = await fetch('/api/channels', { cache: 'no-store' });
+  let response;
+  try {
+    response = await fetch('/api/channels', { cache: 'no-store' });
+  } catch (e) {
+    setConnection('reconnecting'); // the gateway is not reachable yet: try again
+    setTimeout(start, 2000);
+    return;
+  }
   if (response.status === 401) {
     setConnection('locked');
     els.login.hidden = false;
