@@ -1,6 +1,5 @@
 package io.mcastgateway.hub;
 
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,7 +33,6 @@ public class Hub {
     private final String epoch = Long.toString(System.currentTimeMillis(), 36);
     // guarded by this
     private final DatagramFrames frames = new DatagramFrames();
-    private final Sources sources = new Sources();
     private long seq;
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
@@ -46,21 +44,21 @@ public class Hub {
 
     /**
      * Publishes one received datagram (its readable bytes; not consumed); called on the receiving
-     * socket's event loop. {@code datagramSeq} is the sequence number the datagram carries (JSON format
-     * or RTP; -1: none), which its event shows as {@code seq}. Allocates the frame, the event and
-     * nothing else per datagram once the sender is known.
+     * socket's event loop. The sender comes as {@code sourceIp} (what filters match) and
+     * {@code source} ({@code ip:port}, what events show), both formatted once per sender by the caller;
+     * {@code datagramSeq} is the sequence number the datagram carries (JSON format or RTP; -1: none),
+     * which its event shows as {@code seq}. Allocates the frame, the event and nothing else.
      */
-    public StreamEvent publish(ChannelSpec channel, ByteBuf payload, InetSocketAddress sender, long receivedAtMillis,
-            long datagramSeq) {
+    public StreamEvent publish(ChannelSpec channel, ByteBuf payload, String sourceIp, String source,
+            long receivedAtMillis, long datagramSeq) {
         StreamEvent event;
         JsonObject json = null;
         boolean toBus = consumers.any(RECEIVED_ADDRESS);
         synchronized (this) {
             long n = ++seq;
-            Sources.Source source = sources.of(sender);
-            byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source.text(),
+            byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source,
                     receivedAtMillis, payload, datagramSeq);
-            event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), source.ip(), source.text(), frame);
+            event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), sourceIp, source, frame);
             transport.append(event);
             if (toBus) {
                 json = new JsonObject(Buffer.buffer(Arrays.copyOfRange(frame, frames.dataStart(), frame.length - 2)));

@@ -26,6 +26,7 @@ import io.mcastgateway.hub.Payloads;
 import io.mcastgateway.hub.StreamEvent;
 import io.mcastgateway.stats.ChannelSources;
 import io.mcastgateway.stats.SourceRegistry;
+import io.mcastgateway.stats.SourceStats;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -149,8 +150,8 @@ public class MulticastReceiver {
             return;
         }
         counters.addReceived(payload.readableBytes());
-        long seq = senders.record(sender, payload, now);
-        StreamEvent event = hub.publish(channel, payload, sender, now, seq);
+        SourceStats source = senders.record(sender, payload, now);
+        StreamEvent event = hub.publish(channel, payload, source.ip(), source.text(), now, source.seq());
         if (logMode == LogMode.EACH) {
             if (mayLog(now)) {
                 logDatagram(event, payload);

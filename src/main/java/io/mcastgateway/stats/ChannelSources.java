@@ -38,22 +38,23 @@ public final class ChannelSources {
     }
 
     /**
-     * Counts one datagram of {@code sender}; returns its sequence number, or -1 when it carries none.
-     * Reads the payload in place.
+     * Counts one datagram of {@code sender}, reading the payload in place. Returns the sender's
+     * statistics, which also say how the sender is written ({@link SourceStats#text()}, formatted once
+     * per sender) and the datagram's sequence number ({@link SourceStats#seq()}).
      */
-    public synchronized long record(InetSocketAddress sender, ByteBuf payload, long now) {
+    public synchronized SourceStats record(InetSocketAddress sender, ByteBuf payload, long now) {
         SourceStats s = sources.get(sender);
         if (s == null) {
-            s = new SourceStats(Addresses.socketText(sender), now);
+            s = new SourceStats(Addresses.canonical(sender.getAddress().getHostAddress()), Addresses.socketText(sender),
+                    now);
             sources.put(sender, s);
         }
         s.count(payload.readableBytes(), now);
         Sequence.Format format = Sequence.parse(payload, parsed);
-        if (format == null) {
-            return -1;
+        if (format != null) {
+            s.sequence(format, parsed[0], parsed[1]);
         }
-        s.sequence(format, parsed[0], parsed[1]);
-        return parsed[0];
+        return s;
     }
 
     /** The channel's senders now, the most recently seen last. */

@@ -26,6 +26,9 @@ public final class SourceStats {
     private static final int RATE_SECONDS = 5;
 
     final String source;
+    private final String ip;
+    /** The sequence number of the datagram recorded last, or -1: read by the receiving thread right after. */
+    private long seq = -1;
     long datagrams;
     long bytes;
     long firstSeen;
@@ -43,12 +46,29 @@ public final class SourceStats {
     private final long[] perSecond = new long[RATE_SECONDS];
     private long second;
 
-    SourceStats(String source, long now) {
+    SourceStats(String ip, String source, long now) {
+        this.ip = ip;
         this.source = source;
         this.firstSeen = now;
     }
 
+    /** The sender's address as filters match it (canonical; IPv6 with its scope as interface name). */
+    public String ip() {
+        return ip;
+    }
+
+    /** The sender as events show it: {@code ip:port}, {@code [ip]:port} for IPv6. */
+    public String text() {
+        return source;
+    }
+
+    /** The sequence number the datagram recorded last carries, or -1 when it carries none. */
+    public long seq() {
+        return seq;
+    }
+
     void count(int size, long now) {
+        seq = -1;
         datagrams++;
         bytes += size;
         lastSeen = now;
@@ -79,6 +99,7 @@ public final class SourceStats {
 
     /** One sequenced datagram. */
     void sequence(Sequence.Format f, long rawSeq, long newSsrc) {
+        seq = rawSeq;
         long n = rawSeq;
         boolean restart = format != null && f != format;
         format = f;

@@ -1,7 +1,6 @@
 package io.mcastgateway.hub;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,6 @@ public class HubBenchmark {
     private Vertx vertx;
     private Hub hub;
     private ChannelSpec channel;
-    private InetSocketAddress sender;
     private ByteBuf text;
     private ByteBuf binary;
 
@@ -107,7 +105,6 @@ public class HubBenchmark {
         vertx = Vertx.vertx();
         hub = new Hub(new OneSubscriber(), vertx.eventBus(), new StreamStats());
         channel = ChannelSpec.receiving("default", InetAddress.getByName("239.255.255.252"), 23456, "lo", Bind.GROUP);
-        sender = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 43597);
         text = Unpooled.copiedBuffer("0123456789abcdef".repeat(4), StandardCharsets.US_ASCII);
         byte[] bytes = new byte[1024];
         new java.util.Random(1).nextBytes(bytes);
@@ -122,11 +119,11 @@ public class HubBenchmark {
 
     @Benchmark
     public StreamEvent publishText64() {
-        return hub.publish(channel, text, sender, System.currentTimeMillis(), -1);
+        return hub.publish(channel, text, "127.0.0.1", "127.0.0.1:43597", System.currentTimeMillis(), -1);
     }
 
     @Benchmark
     public StreamEvent publishBinary1024() {
-        return hub.publish(channel, binary, sender, System.currentTimeMillis(), -1);
+        return hub.publish(channel, binary, "127.0.0.1", "127.0.0.1:43597", System.currentTimeMillis(), -1);
     }
 }

@@ -87,9 +87,15 @@ class ChannelSourcesTest {
         assertThat(v.datagrams()).isEqualTo(1);
         assertThat(v.format()).isNull();
         assertThat(v.lost()).isNull();
-        assertThat(sources.record(a, Unpooled.copiedBuffer("{\"seqx\":3}", StandardCharsets.UTF_8), 0)).isEqualTo(-1);
-        assertThat(sources.record(a, Unpooled.copiedBuffer("{\"seq\" : 42, \"text\":\"x\"}", StandardCharsets.UTF_8), 0))
-                .isEqualTo(42);
+        assertThat(sources.record(a, Unpooled.copiedBuffer("{\"seqx\":3}", StandardCharsets.UTF_8), 0).seq())
+                .isEqualTo(-1);
+        SourceStats sequenced = sources.record(a, Unpooled.copiedBuffer("{\"seq\" : 42, \"text\":\"x\"}",
+                StandardCharsets.UTF_8), 0);
+        assertThat(sequenced.seq()).isEqualTo(42);
+        assertThat(sequenced.ip()).isEqualTo("127.0.0.1");
+        assertThat(sequenced.text()).isEqualTo("127.0.0.1:4000");
+        assertThat(sources.record(a, Unpooled.copiedBuffer("plain again", StandardCharsets.UTF_8), 0).seq())
+                .as("the sequence number is the datagram's, not the sender's last").isEqualTo(-1);
     }
 
     @Test
