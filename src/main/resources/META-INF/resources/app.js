@@ -65,7 +65,8 @@ function connect() {
   source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
   source.addEventListener('gap', (e) => {
     const gap = JSON.parse(e.data);
-    els.pausedInfo.textContent = gap.missed + ' datagrams were missed (' + gap.reason + ')';
+    const how = gap.missed === undefined ? 'Datagrams were missed' : gap.missed + ' datagrams were missed';
+    els.pausedInfo.textContent = how + ' (' + gap.reason + ')';
   });
 }
 

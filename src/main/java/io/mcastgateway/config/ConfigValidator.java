@@ -71,6 +71,14 @@ public final class ConfigValidator {
         if (config.publish().token().isPresent() && config.publish().token().equals(config.read().token())) {
             problems.add("mcast.publish.token: must differ from mcast.read.token (who may watch need not be who may send)");
         }
+        if (config.redis().failover().compareTo(Duration.ofMillis(300)) < 0) {
+            problems.add("mcast.redis.failover=" + config.redis().failover() + ": must be at least 300ms");
+        }
+        checkPositive(problems, "mcast.redis.retry-interval", config.redis().retryInterval());
+        checkRange(problems, "mcast.redis.max-pending", config.redis().maxPending(), 1, 10_000_000);
+        if (config.redis().key().isBlank()) {
+            problems.add("mcast.redis.key: must not be empty");
+        }
         if (config.rejoinInterval().isNegative()) {
             problems.add("mcast.rejoin-interval=" + config.rejoinInterval() + ": must not be negative (0 = never)");
         }

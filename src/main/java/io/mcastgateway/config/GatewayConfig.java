@@ -68,6 +68,39 @@ public interface GatewayConfig {
     /** Per-sender statistics. */
     Sources sources();
 
+    /**
+     * Where events go: local (this process's subscribers, replay in memory) or redis (one Redis stream
+     * shared by receiving gateways and SSE replicas; the server is quarkus.redis.hosts).
+     */
+    @WithDefault("local")
+    TransportKind transport();
+
+    /** The Redis transport (mcast.transport=redis). */
+    Redis redis();
+
+    enum TransportKind {
+        LOCAL,
+        REDIS
+    }
+
+    interface Redis {
+        /** The Redis stream that holds the events of every channel (its writer leases and sends use it as prefix). */
+        @WithDefault("mcast:events")
+        String key();
+
+        /** How long a channel's writer lease lasts unrenewed: a standby receiver takes the channel over within it. */
+        @WithDefault("3s")
+        Duration failover();
+
+        /** Events waiting to be appended at most; beyond (Redis slow or gone) new events are dropped and counted. */
+        @WithDefault("10000")
+        int maxPending();
+
+        /** How long to wait before connecting again after Redis failed. */
+        @WithDefault("1s")
+        Duration retryInterval();
+    }
+
     interface Sources {
         /** Senders remembered per channel; beyond, the one idle longest is forgotten (counted as evicted). */
         @WithDefault("1000")

@@ -65,13 +65,7 @@ final class DatagramFrames {
      */
     byte[] write(String epoch, long seq, String channel, String group, int port, String source,
             long receivedAtMillis, ByteBuf data, long datagramSeq) {
-        int size = data.readableBytes();
-        if (payload.length < size) {
-            payload = new byte[Math.max(size, payload.length * 2)];
-        }
-        data.getBytes(data.readerIndex(), payload, 0, size);
         int idLength = id(epoch, seq);
-        Timestamps.write(receivedAtMillis, time);
         out.reset();
         try {
             json.writeRaw("id: ");
@@ -79,39 +73,70 @@ final class DatagramFrames {
             json.writeRaw(EVENT_LINE);
             json.flush();
             dataStart = out.count;
-            json.writeStartObject();
-            json.writeFieldName(ID);
-            json.writeString(id, 0, idLength);
-            json.writeFieldName(CHANNEL);
-            json.writeString(channel);
-            json.writeFieldName(GROUP);
-            json.writeString(group);
-            json.writeFieldName(PORT);
-            json.writeNumber(port);
-            json.writeFieldName(SOURCE);
-            json.writeString(source);
-            json.writeFieldName(RECEIVED_AT);
-            json.writeString(time, 0, time.length);
-            json.writeFieldName(SIZE);
-            json.writeNumber(size);
-            if (datagramSeq >= 0) {
-                json.writeFieldName(SEQ);
-                json.writeNumber(datagramSeq);
-            }
-            if (Payloads.isUtf8(payload, 0, size)) {
-                json.writeFieldName(TEXT);
-                json.writeUTF8String(payload, 0, size);
-            } else {
-                json.writeFieldName(BASE64);
-                json.writeBinary(payload, 0, size);
-            }
-            json.writeEndObject();
+            writeObject(idLength, channel, group, port, source, receivedAtMillis, data, datagramSeq);
             json.writeRaw("\n\n");
             json.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writes to memory: does not happen
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The event's JSON alone, without {@code id} (for a transport that numbers events itself: its
+     * reader adds the id when it builds the frame, {@link SseFrames#datagram}).
+     */
+    byte[] writeJson(String channel, String group, int port, String source, long receivedAtMillis, ByteBuf data,
+            long datagramSeq) {
+        out.reset();
+        try {
+            dataStart = 0;
+            writeObject(0, channel, group, port, source, receivedAtMillis, data, datagramSeq);
+            json.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The JSON object; with {@code idLength} 0 without the id field. */
+    private void writeObject(int idLength, String channel, String group, int port, String source,
+            long receivedAtMillis, ByteBuf data, long datagramSeq) throws IOException {
+        int size = data.readableBytes();
+        if (payload.length < size) {
+            payload = new byte[Math.max(size, payload.length * 2)];
+        }
+        data.getBytes(data.readerIndex(), payload, 0, size);
+        Timestamps.write(receivedAtMillis, time);
+        json.writeStartObject();
+        if (idLength > 0) {
+            json.writeFieldName(ID);
+            json.writeString(id, 0, idLength);
+        }
+        json.writeFieldName(CHANNEL);
+        json.writeString(channel);
+        json.writeFieldName(GROUP);
+        json.writeString(group);
+        json.writeFieldName(PORT);
+        json.writeNumber(port);
+        json.writeFieldName(SOURCE);
+        json.writeString(source);
+        json.writeFieldName(RECEIVED_AT);
+        json.writeString(time, 0, time.length);
+        json.writeFieldName(SIZE);
+        json.writeNumber(size);
+        if (datagramSeq >= 0) {
+            json.writeFieldName(SEQ);
+            json.writeNumber(datagramSeq);
+        }
+        if (Payloads.isUtf8(payload, 0, size)) {
+            json.writeFieldName(TEXT);
+            json.writeUTF8String(payload, 0, size);
+        } else {
+            json.writeFieldName(BASE64);
+            json.writeBinary(payload, 0, size);
+        }
+        json.writeEndObject();
     }
 
     /** Where the JSON starts in the frame last written. */

@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Turns received datagrams into numbered events and fans them out: to the {@link Transport} (SSE
  * subscribers, replay) and, while it has a consumer, to the event bus address
- * {@value #RECEIVED_ADDRESS}.
+ * {@value #RECEIVED_ADDRESS}. With a transport that numbers events itself (Redis Streams), the hub
+ * writes each event's JSON without id and the transport's reader builds the frame.
  * <p>
  * An event's SSE frame (its JSON inside) is written once, by {@link DatagramFrames}, and shared by
  * every subscriber and the replay ring. Event ids are {@code <epoch>-<seq>}: the epoch is fixed per
@@ -33,10 +34,12 @@ public class Hub {
     private final String epoch = Long.toString(System.currentTimeMillis(), 36);
     // guarded by this
     private final DatagramFrames frames = new DatagramFrames();
+    private final boolean numbered;
     private long seq;
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         this.transport = transport;
+        this.numbered = transport.numbersEvents();
         this.bus = bus;
         this.consumers = new EventBusConsumers(bus);
         this.stats = stats;
@@ -55,13 +58,24 @@ public class Hub {
         JsonObject json = null;
         boolean toBus = consumers.any(RECEIVED_ADDRESS);
         synchronized (this) {
-            long n = ++seq;
-            byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source,
-                    receivedAtMillis, payload, datagramSeq);
-            event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), sourceIp, source, frame);
-            transport.append(event);
-            if (toBus) {
-                json = new JsonObject(Buffer.buffer(Arrays.copyOfRange(frame, frames.dataStart(), frame.length - 2)));
+            if (numbered) {
+                // the transport numbers events (Redis stream ids): the JSON without id, no SSE frame here
+                byte[] data = frames.writeJson(channel.name(), channel.groupText(), channel.port(), source,
+                        receivedAtMillis, payload, datagramSeq);
+                event = new StreamEvent(0, null, channel.name(), channel.groupText(), sourceIp, source, data);
+                transport.append(event);
+                if (toBus) {
+                    json = new JsonObject(Buffer.buffer(data));
+                }
+            } else {
+                long n = ++seq;
+                byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source,
+                        receivedAtMillis, payload, datagramSeq);
+                event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), sourceIp, source, frame);
+                transport.append(event);
+                if (toBus) {
+                    json = new JsonObject(Buffer.buffer(Arrays.copyOfRange(frame, frames.dataStart(), frame.length - 2)));
+                }
             }
         }
         stats.addReceived();
@@ -82,6 +96,10 @@ public class Hub {
      * retained event.
      */
     public void subscribe(Subscriber subscriber, String lastEventId) {
+        if (numbered) {
+            transport.subscribe(subscriber, lastEventId);
+            return;
+        }
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             after = seqOf(lastEventId.trim());
@@ -97,8 +115,14 @@ public class Hub {
         transport.unsubscribe(subscriber);
     }
 
+    /** The id prefix of this run's events; null when the transport numbers them (Redis stream ids). */
     public String epoch() {
-        return epoch;
+        return numbered ? null : epoch;
+    }
+
+    /** Where events go and how that is going. */
+    public TransportInfo transportInfo() {
+        return transport.status();
     }
 
     public long received() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import io.mcastgateway.config.GatewayConfig;
 
@@ -13,6 +14,7 @@ import io.mcastgateway.config.GatewayConfig;
  * Appending never waits on a subscriber: {@link Subscriber#offer} does not block.
  */
 @ApplicationScoped
+@Typed(LocalTransport.class) // the Transport bean is chosen by mcast.transport (transport.Transports)
 public class LocalTransport implements Transport {
 
     private final ReplayRing ring;

@@ -32,9 +32,63 @@ public final class SseFrames {
         return frame;
     }
 
+    /**
+     * A gap whose size is not known (Redis trimmed events after the client's id: Redis keeps no count
+     * of where a trimmed id was). Carries no id.
+     */
+    public static byte[] gap(String reason) {
+        return event(GAP, new JsonObject().put("reason", reason));
+    }
+
     /** A gap: events this subscriber will never get ({@code missed} of them). Carries no id. */
     public static byte[] gap(long missed, String reason) {
         return event(GAP, new JsonObject().put("missed", missed).put("reason", reason));
+    }
+
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = ("\nevent: " + DATAGRAM + "\ndata: {\"id\":\"").getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The frame of a datagram event whose id the transport assigned (a Redis stream id,
+     * {@code <ms>-<n>}): {@code json} is the event's JSON object without id, as
+     * {@link DatagramFrames} wrote it; the id becomes the frame's {@code id:} and the object's first
+     * field. Built once per event per process and shared by its subscribers.
+     *
+     * @throws IllegalArgumentException when the id is not digits, a dash and digits (nothing else
+     *         may enter the frame unescaped) or the JSON is not an object
+     */
+    public static byte[] datagram(String id, byte[] json) {
+        int n = id.length();
+        int dash = id.indexOf('-');
+        if (dash <= 0 || dash == n - 1 || json.length < 2 || json[0] != '{') {
+            throw new IllegalArgumentException("not a stream id and a JSON object: " + id);
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if ((c < '0' || c > '9') && i != dash) {
+                throw new IllegalArgumentException("not a stream id: " + id);
+            }
+        }
+        boolean empty = json.length == 2; // {}
+        byte[] frame = new byte[ID.length + n + DATA.length + n + 1 + (empty ? 0 : 1) + json.length - 1 + 2];
+        int at = 0;
+        System.arraycopy(ID, 0, frame, at, ID.length);
+        at += ID.length;
+        id.getBytes(0, n, frame, at); // ASCII digits and a dash, checked above
+        at += n;
+        System.arraycopy(DATA, 0, frame, at, DATA.length);
+        at += DATA.length;
+        id.getBytes(0, n, frame, at);
+        at += n;
+        frame[at++] = '"';
+        if (!empty) {
+            frame[at++] = ',';
+        }
+        System.arraycopy(json, 1, frame, at, json.length - 1);
+        at += json.length - 1;
+        frame[at++] = '\n';
+        frame[at] = '\n';
+        return frame;
     }
 
     /** The client's Last-Event-ID is from another run of the gateway: what follows starts over. */

@@ -1,6 +1,9 @@
 package io.mcastgateway.hub;
 
 import java.util.List;
+import java.util.function.BiFunction;
+
+import io.vertx.core.Future;
 
 /**
  * Where events go after the hub has numbered them, and where subscribers take them from. The
@@ -32,4 +35,43 @@ public interface Transport {
 
     /** Events currently retained for replay. */
     int replaySize();
+
+    /**
+     * True when the transport numbers events itself (Redis stream ids): the hub then hands it each
+     * event's JSON without id ({@link StreamEvent#frame()} holds the JSON, not a frame), and
+     * subscribers come with their Last-Event-ID as it is ({@link #subscribe(Subscriber, String)}).
+     */
+    default boolean numbersEvents() {
+        return false;
+    }
+
+    /**
+     * Adds a subscriber with the client's Last-Event-ID (null: none), for a transport that
+     * {@link #numbersEvents()}: replay after it (gap or reset first when it must), then live events.
+     */
+    default void subscribe(Subscriber subscriber, String lastEventId) {
+        throw new UnsupportedOperationException("the hub numbers the events of this transport");
+    }
+
+    /** Counts and state, for the stats API, metrics and readiness. */
+    default TransportInfo status() {
+        return TransportInfo.local(replaySize());
+    }
+
+    /**
+     * Whether a datagram for a channel this process does not receive can be handed to the process
+     * that sends on the channel's network ({@link #relay}).
+     */
+    default boolean relays() {
+        return false;
+    }
+
+    /** Hands a datagram to the channel's current writer, which sends it to the group. */
+    default Future<Void> relay(String channel, byte[] payload) {
+        return Future.failedFuture("this transport does not relay");
+    }
+
+    /** Who sends the datagrams other processes relay here: (channel, payload) to its send. */
+    default void onRelayed(BiFunction<String, byte[], Future<Void>> sender) {
+    }
 }

@@ -80,6 +80,19 @@ public class GatewayMetrics {
         FunctionCounter.builder("mcast.sse.events.dropped", stats, StreamStats::dropped)
                 .description("Events SSE subscribers lost because they did not read fast enough")
                 .register(registry);
+        Tags transport = Tags.of("transport", hub.transportInfo().kind());
+        FunctionCounter.builder("mcast.transport.appended", hub, h -> h.transportInfo().appended())
+                .description("Events this gateway appended to the shared stream (mcast.transport=redis)")
+                .tags(transport).register(registry);
+        FunctionCounter.builder("mcast.transport.dropped", hub, h -> h.transportInfo().dropped())
+                .description("Received events lost because the transport could not take them (Redis slow or unreachable)")
+                .tags(transport).register(registry);
+        FunctionCounter.builder("mcast.transport.standby", hub, h -> h.transportInfo().standby())
+                .description("Received events not appended because another gateway writes the channel")
+                .tags(transport).register(registry);
+        Gauge.builder("mcast.transport.up", hub, h -> h.transportInfo().problem() == null ? 1 : 0)
+                .description("1 while the transport works (Redis answers), else 0")
+                .tags(transport).strongReference(true).register(registry);
         Gauge.builder("mcast.replay.events", hub, Hub::replaySize)
                 .description("Events retained for Last-Event-ID replay")
                 .strongReference(true)

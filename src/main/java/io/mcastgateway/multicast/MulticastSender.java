@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.hub.Transport;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -51,7 +52,11 @@ public class MulticastSender {
     private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<Object> consumer;
 
-    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic, GatewayConfig config) {
+    private final Transport transport;
+
+    public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic, GatewayConfig config,
+            Transport transport) {
+        this.transport = transport;
         this.format = config.sender().format();
         this.vertx = vertx;
         this.bus = bus;
@@ -75,6 +80,13 @@ public class MulticastSender {
             }
         }
         consumer = bus.consumer(SEND_ADDRESS, this::onSendMessage);
+        if (transport.relays()) {
+            // other gateways' sends for the channels this one writes
+            transport.onRelayed((channel, payload) -> {
+                ChannelSender sender = senders.get(channel);
+                return sender == null ? Future.failedFuture(unknown(channel)) : sender.send(payload);
+            });
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -106,13 +118,26 @@ public class MulticastSender {
                 .orElseGet(() -> Future.failedFuture(noDefault()));
     }
 
-    /** Sends one datagram to the group of the named channel. */
+    /**
+     * Sends one datagram to the group of the named channel: from this process when it receives the
+     * channel (it is on the channel's network), else, with a shared transport, through the gateway
+     * that writes the channel ({@link #relays(String)}).
+     */
     public Future<Void> send(String channel, byte[] payload) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
             return Future.failedFuture(unknown(channel));
         }
+        if (relays(channel)) {
+            return transport.relay(channel, payload);
+        }
         return sender.send(payload);
+    }
+
+    /** Whether a send to this channel goes through the gateway that writes it (an SSE replica's case). */
+    public boolean relays(String channel) {
+        ChannelSender sender = senders.get(channel);
+        return sender != null && !sender.channel.receive() && transport.relays();
     }
 
     private void onSendMessage(Message<Object> message) {

@@ -44,8 +44,10 @@ public class PublishResource {
     /**
      * @param channel the channel sent to
      * @param sent payload bytes sent
+     * @param relayed true when another gateway sent it: the one that writes the channel to the shared
+     *        Redis stream (this one does not receive the channel)
      */
-    public record Published(String channel, int sent) {
+    public record Published(String channel, int sent, boolean relayed) {
     }
 
     private final Optional<String> token;
@@ -116,8 +118,10 @@ public class PublishResource {
         byte[] datagram = payload;
         return Uni.createFrom().completionStage(() -> sender.send(name, datagram).toCompletionStage())
                 .map(v -> {
-                    LOG.infof("Published %d bytes to channel %s for %s", size, name, client);
-                    return Response.ok(new Published(name, size)).build();
+                    boolean relayed = sender.relays(name);
+                    LOG.infof("Published %d bytes to channel %s for %s%s", size, name, client,
+                            relayed ? " (relayed to the channel's writer)" : "");
+                    return Response.ok(new Published(name, size, relayed)).build();
                 })
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("Publishing %d bytes to channel %s for %s failed: %s", size, name, client, e.getMessage());

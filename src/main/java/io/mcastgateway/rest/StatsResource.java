@@ -14,6 +14,7 @@ import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.StreamStats;
 import io.mcastgateway.hub.SubscriberInfo;
+import io.mcastgateway.hub.TransportInfo;
 
 /** {@code GET /api/stats}: counts of the event stream since start. */
 @Path("/api/stats")
@@ -29,12 +30,14 @@ public class StatsResource {
      * @param rejected streams refused (503) because maxSubscribers were connected
      * @param replaySize events retained for Last-Event-ID replay
      * @param replayCapacity the most events retained
-     * @param epoch the id prefix of this run
+     * @param epoch the id prefix of this run; null with the Redis transport (ids are the stream's)
+     * @param transport where events go (local or redis) and, with redis, what was appended, dropped
+     *        (Redis slow or unreachable) or left to another writer
      * @param subscriberDetails each connected subscriber's counts
      */
     public record Stats(long received, long delivered, long dropped, int subscribers, int maxSubscribers,
             long rejected, int replaySize,
-            int replayCapacity, String epoch, List<SubscriberInfo> subscriberDetails) {
+            int replayCapacity, String epoch, TransportInfo transport, List<SubscriberInfo> subscriberDetails) {
     }
 
     private final Hub hub;
@@ -56,6 +59,6 @@ public class StatsResource {
         List<SubscriberInfo> subscribers = hub.subscribers();
         return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(),
                 stream.maxSubscribers(), stats.rejected(), hub.replaySize(),
-                config.stream().replaySize(), hub.epoch(), subscribers);
+                config.stream().replaySize(), hub.epoch(), hub.transportInfo(), subscribers);
     }
 }

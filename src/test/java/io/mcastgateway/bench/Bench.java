@@ -63,7 +63,12 @@ public final class Bench {
         delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
         delivered.put("gateway log=off, 64 B", gatewaySteps("off", 64));
         delivered.put("gateway log=summary, 64 B", gatewaySteps("summary", 64));
-        delivered.put("gateway log=each, ZGC, 64 B", gatewaySteps("each", 64, Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC")));
+        delivered.put("gateway log=each, ZGC, 64 B", gatewaySteps("each", 64, "zgc", Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC")));
+        try (Proc redis = redisServer()) {
+            if (redis != null) {
+                delivered.put("gateway log=each, via Redis, 64 B", gatewaySteps("each", 64, "redis", redisSettings()));
+            }
+        }
         delivered.put("raw socket, 1024 B", rawSteps(1024));
         delivered.put("gateway log=each (default), 1024 B", gatewaySteps("each", 1024));
         rateTable(delivered);
@@ -121,14 +126,15 @@ public final class Bench {
     }
 
     private Map<Integer, Double> gatewaySteps(String log, int size) throws Exception {
-        return gatewaySteps(log, size, Map.of());
+        return gatewaySteps(log, size, null, Map.of());
     }
 
-    private Map<Integer, Double> gatewaySteps(String log, int size, Map<String, String> env) throws Exception {
+    private Map<Integer, Double> gatewaySteps(String log, int size, String variant, Map<String, String> env)
+            throws Exception {
         Map<Integer, Double> share = new LinkedHashMap<>();
         Map<String, String> settings = new java.util.HashMap<>(env);
         settings.put("MCAST_RECEIVER_LOG", log);
-        String name = log + "-" + size + (env.isEmpty() ? "" : "-zgc");
+        String name = log + "-" + size + (variant == null ? "" : "-" + variant);
         try (Gateway gateway = new Gateway(name, settings);
                 Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
             client.next(60);
@@ -265,7 +271,14 @@ public final class Bench {
                 results.with("latency").set(name, t);
             }
         }
-        zgcLatency(latencies);
+        variantLatency(latencies, "1k/s ZGC", "gateway, `-XX:+UseZGC`", "latency-zgc",
+                Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC"));
+        try (Proc redis = redisServer()) {
+            if (redis != null) {
+                variantLatency(latencies, "1k/s via Redis", "gateway via Redis (`mcast.transport=redis`, one process"
+                        + " writes and reads)", "latency-redis", redisSettings());
+            }
+        }
         report.append("\n![latency percentiles](latency.png)\n\n## Allocation, start, memory\n\n")
                 .append("| figure | value |\n|---|---|\n")
                 .append("| bytes allocated per datagram, all gateway threads, receive → SSE with one subscriber (64 B,")
@@ -279,11 +292,13 @@ public final class Bench {
     }
 
     /**
-     * The gateway at 1k/s once more, with ZGC ({@code JDK_JAVA_OPTIONS=-XX:+UseZGC}): on this machine a
-     * G1 young collection pauses 10-20 ms, which is the default's latency tail.
+     * The gateway at 1k/s once more, with other settings: ZGC ({@code JDK_JAVA_OPTIONS=-XX:+UseZGC}; on
+     * this machine a G1 young collection pauses 10-20 ms, which is the default's latency tail), or the
+     * Redis transport (each event goes to Redis and back before the subscriber gets it).
      */
-    private void zgcLatency(Map<String, JsonNode> latencies) throws Exception {
-        try (Gateway gateway = new Gateway("latency-zgc", Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC"));
+    private void variantLatency(Map<String, JsonNode> latencies, String key, String label, String name,
+            Map<String, String> env) throws Exception {
+        try (Gateway gateway = new Gateway(name, env);
                 Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
             client.next(60);
             send(nextTag++, 5_000, 64, 10_000); // warm-up, not reported
@@ -293,12 +308,43 @@ public final class Bench {
             gateway.awaitDelivered(10_000);
             client.tell("stop");
             JsonNode t = client.next(30).path("tags").path(Integer.toString(tag));
-            latencies.put("1k/s ZGC", t);
-            report.append("| gateway, `-XX:+UseZGC` | 1k/s | ").append(t.path("sum").asLong()).append(" of 10000 | ")
+            latencies.put(key, t);
+            report.append("| ").append(label).append(" | 1k/s | ").append(t.path("sum").asLong()).append(" of 10000 | ")
                     .append(ms(t, "p50")).append(" | ").append(ms(t, "p90")).append(" | ").append(ms(t, "p99"))
                     .append(" | ").append(ms(t, "p999")).append(" | ").append(ms(t, "max_us")).append(" |\n");
-            results.with("latency").set("1k/s ZGC", t);
+            results.with("latency").set(key, t);
         }
+    }
+
+    static final int REDIS_PORT = 16390;
+
+    /**
+     * A redis-server for the Redis rows (on lo, no persistence, its files under target/bench), or null
+     * with a line in the report when it is not installed.
+     */
+    private Proc redisServer() throws Exception {
+        if (io.mcastgateway.support.Tools.find("redis-server") == null) {
+            report.append("\n(redis-server is not installed: no Redis rows; `apt-get install redis-server`)\n");
+            return null;
+        }
+        Path dir = OUT.resolve("redis").toAbsolutePath();
+        Files.createDirectories(dir);
+        Proc redis = Proc.start(List.of("redis-server", "--port", String.valueOf(REDIS_PORT), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()), Map.of(), OUT.resolve("redis.log"), true);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Files.readString(OUT.resolve("redis.log")).contains("Ready to accept connections")) {
+            if (System.currentTimeMillis() > deadline) {
+                redis.close();
+                throw new IllegalStateException("redis-server did not start; see " + OUT.resolve("redis.log"));
+            }
+            Thread.sleep(50);
+        }
+        return redis;
+    }
+
+    private static Map<String, String> redisSettings() {
+        return Map.of("MCAST_TRANSPORT", "redis", "QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:" + REDIS_PORT,
+                "MCAST_REDIS_MAX_PENDING", "100000");
     }
 
     /** The raw socket at 10/s, 1k/s and 10k/s: the floor under every latency figure. */

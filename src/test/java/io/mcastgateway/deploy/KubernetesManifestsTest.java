@@ -87,25 +87,36 @@ class KubernetesManifestsTest {
     void shouldProbeTheApplicationsRealHealthEndpointsOnItsHttpPort() {
         int appPort = prodHttpPort();
         rendered.forEach((dir, docs) -> {
-            JsonNode container = container(docs);
-            JsonNode http = port(container, "http");
-            assertThat(http.path("containerPort").asInt()).as(dir).isEqualTo(appPort);
-            Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe",
-                    "/q/health/ready", "livenessProbe", "/q/health/live");
-            probes.forEach((probe, expected) -> {
-                JsonNode get = container.path(probe).path("httpGet");
-                assertThat(get.path("path").asText()).as(dir + " " + probe).isEqualTo(expected);
-                JsonNode probePort = get.path("port");
-                assertThat(probePort.isInt() ? probePort.asInt() : port(container, probePort.asText()).path("containerPort").asInt())
-                        .as(dir + " " + probe + " port").isEqualTo(appPort);
-                // the path answers on the running application
-                given().when().get(get.path("path").asText()).then().statusCode(200).body("status", is("UP"));
-            });
-            JsonNode service = one(docs, "Service");
-            assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).as(dir).isEqualTo("http");
-            JsonNode podLabels = one(docs, "DaemonSet").path("spec").path("template").path("metadata").path("labels");
-            service.path("spec").path("selector").fields().forEachRemaining(
-                    e -> assertThat(podLabels.path(e.getKey()).asText()).as(dir + " selector " + e.getKey()).isEqualTo(e.getValue().asText()));
+            for (JsonNode workload : workloads(docs)) {
+                String where = dir + " " + workload.path("metadata").path("name").asText();
+                JsonNode container = container(workload);
+                JsonNode http = port(container, "http");
+                assertThat(http.path("containerPort").asInt()).as(where).isEqualTo(appPort);
+                Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe",
+                        "/q/health/ready", "livenessProbe", "/q/health/live");
+                probes.forEach((probe, expected) -> {
+                    JsonNode get = container.path(probe).path("httpGet");
+                    assertThat(get.path("path").asText()).as(where + " " + probe).isEqualTo(expected);
+                    JsonNode probePort = get.path("port");
+                    assertThat(probePort.isInt() ? probePort.asInt() : port(container, probePort.asText()).path("containerPort").asInt())
+                            .as(where + " " + probe + " port").isEqualTo(appPort);
+                    // the path answers on the running application
+                    given().when().get(get.path("path").asText()).then().statusCode(200).body("status", is("UP"));
+                });
+            }
+            // every Service selects the pods of exactly one workload, on their http port
+            for (JsonNode service : docs.stream().filter(d -> d.path("kind").asText().equals("Service")).toList()) {
+                String where = dir + " service " + service.path("metadata").path("name").asText();
+                assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).as(where).isEqualTo("http");
+                assertThat(service.path("spec").path("selector").isEmpty()).as(where).isFalse();
+                assertThat(workloads(docs)).as(where + " selects one workload's pods").filteredOn(w -> {
+                    JsonNode podLabels = w.path("spec").path("template").path("metadata").path("labels");
+                    List<Boolean> matches = new ArrayList<>();
+                    service.path("spec").path("selector").fields().forEachRemaining(
+                            e -> matches.add(podLabels.path(e.getKey()).asText().equals(e.getValue().asText())));
+                    return !matches.contains(false);
+                }).hasSize(1);
+            }
         });
     }
 
@@ -121,19 +132,21 @@ class KubernetesManifestsTest {
             List<String> named = new ArrayList<>();
             docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
                     .forEach(cm -> cm.path("data").fieldNames().forEachRemaining(named::add));
-            container(docs).path("env").forEach(e -> named.add(e.path("name").asText()));
+            workloads(docs).forEach(w -> container(w).path("env").forEach(e -> named.add(e.path("name").asText())));
             assertThat(named).as(dir).contains("MCAST_INTERFACE");
             assertThat(named.stream().filter(n -> n.startsWith("MCAST_"))).as(dir + ": MCAST_* names").allMatch(isKnown);
-            container(docs).path("envFrom").forEach(from -> assertThat(docs).as(dir).anyMatch(d -> d.path("kind").asText()
-                    .equals("ConfigMap") && d.path("metadata").path("name").asText().equals(from.path("configMapRef").path("name").asText())));
+            workloads(docs).forEach(w -> container(w).path("envFrom").forEach(from -> assertThat(docs).as(dir)
+                    .anyMatch(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText()
+                            .equals(from.path("configMapRef").path("name").asText()))));
         });
     }
 
     @Test
     void shouldRunUnprivilegedWithAReadOnlyRootAndWritableTmp() {
-        rendered.forEach((dir, docs) -> {
-            JsonNode pod = one(docs, "DaemonSet").path("spec").path("template").path("spec");
-            JsonNode container = container(docs);
+        rendered.forEach((d, docs) -> workloads(docs).forEach(workload -> {
+            String dir = d + " " + workload.path("metadata").path("name").asText();
+            JsonNode pod = workload.path("spec").path("template").path("spec");
+            JsonNode container = container(workload);
             JsonNode security = container.path("securityContext");
             assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(dir).isTrue();
             assertThat(security.path("privileged").asBoolean(false)).as(dir).isFalse();
@@ -159,21 +172,24 @@ class KubernetesManifestsTest {
                 assertThat(container.path("resources").path(kind).has("cpu")).as(dir + " " + kind).isTrue();
                 assertThat(container.path("resources").path(kind).has("memory")).as(dir + " " + kind).isTrue();
             }
-        });
+        }));
     }
 
     @Test
     void shouldGiveTheGatewayMoreTimeToStopThanItsShutdownDelayAndTimeout() {
-        rendered.forEach((dir, docs) -> {
+        rendered.forEach((dir, docs) -> workloads(docs).forEach(workload -> {
+            // the workload's environment: its ConfigMaps in envFrom order (a later one wins)
             Map<String, String> env = new HashMap<>();
-            docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
-                    .forEach(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+            container(workload).path("envFrom").forEach(from -> docs.stream()
+                    .filter(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText()
+                            .equals(from.path("configMapRef").path("name").asText()))
+                    .forEach(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()))));
             Duration delay = duration(env.get("QUARKUS_SHUTDOWN_DELAY"), "quarkus.shutdown.delay");
             Duration timeout = duration(env.get("QUARKUS_SHUTDOWN_TIMEOUT"), "quarkus.shutdown.timeout");
-            long grace = one(docs, "DaemonSet").path("spec").path("template").path("spec")
-                    .path("terminationGracePeriodSeconds").asLong();
-            assertThat(Duration.ofSeconds(grace)).as(dir).isGreaterThan(delay.plus(timeout));
-        });
+            long grace = workload.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
+            assertThat(Duration.ofSeconds(grace)).as(dir + " " + workload.path("metadata").path("name").asText())
+                    .isGreaterThan(delay.plus(timeout));
+        }));
     }
 
     @Test
@@ -182,19 +198,54 @@ class KubernetesManifestsTest {
                 .matcher(Files.readString(Path.of("README.md")));
         assertThat(build.find()).as("the README's podman build command").isTrue();
         String image = build.group(1);
-        rendered.forEach((dir, docs) -> assertThat(container(docs).path("image").asText()).as(dir).isEqualTo(image));
+        rendered.forEach((dir, docs) -> workloads(docs)
+                .forEach(w -> assertThat(container(w).path("image").asText()).as(dir).isEqualTo(image)));
+    }
+
+    @Test
+    void shouldScaleOutWithReceiversOnTheNodesNetworkAndSseReplicasOnRedis() {
+        List<JsonNode> docs = rendered.get(KUBERNETES.resolve("overlays/scale-out").toString());
+        assertThat(docs).as("the scale-out overlay").isNotNull();
+        JsonNode replicas = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        assertThat(replicas.path("spec").path("template").path("spec").path("hostNetwork").asBoolean(false)).isFalse();
+        Map<String, String> receiverEnv = new HashMap<>();
+        Map<String, String> replicaEnv = new HashMap<>();
+        for (JsonNode from : container(one(docs, "DaemonSet")).path("envFrom")) {
+            receiverEnv.putAll(configMap(docs, from.path("configMapRef").path("name").asText()));
+        }
+        for (JsonNode from : container(replicas).path("envFrom")) {
+            replicaEnv.putAll(configMap(docs, from.path("configMapRef").path("name").asText()));
+        }
+        for (Map<String, String> env : List.of(receiverEnv, replicaEnv)) {
+            assertThat(env).containsEntry("MCAST_TRANSPORT", "redis").containsKey("QUARKUS_REDIS_HOSTS");
+        }
+        assertThat(receiverEnv.getOrDefault("MCAST_RECEIVER_ENABLED", "true")).isEqualTo("true");
+        assertThat(replicaEnv).containsEntry("MCAST_RECEIVER_ENABLED", "false");
+        assertThat(replicaEnv.get("MCAST_GROUP")).as("the same channels").isEqualTo(receiverEnv.get("MCAST_GROUP"));
+    }
+
+    private static Map<String, String> configMap(List<JsonNode> docs, String name) {
+        Map<String, String> data = new HashMap<>();
+        docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText().equals(name))
+                .forEach(cm -> cm.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText())));
+        return data;
+    }
+
+    /** The DaemonSet of receivers and, in the scale-out overlay, the Deployment of SSE replicas. */
+    private static List<JsonNode> workloads(List<JsonNode> docs) {
+        return docs.stream().filter(d -> List.of("DaemonSet", "Deployment").contains(d.path("kind").asText())).toList();
+    }
+
+    private static JsonNode container(JsonNode workload) {
+        JsonNode containers = workload.path("spec").path("template").path("spec").path("containers");
+        assertThat(containers.size()).isEqualTo(1);
+        return containers.get(0);
     }
 
     private static JsonNode one(List<JsonNode> docs, String kind) {
         List<JsonNode> found = docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
         assertThat(found).as(kind).hasSize(1);
         return found.get(0);
-    }
-
-    private static JsonNode container(List<JsonNode> docs) {
-        JsonNode containers = one(docs, "DaemonSet").path("spec").path("template").path("spec").path("containers");
-        assertThat(containers.size()).isEqualTo(1);
-        return containers.get(0);
     }
 
     private static JsonNode port(JsonNode container, String name) {

@@ -69,6 +69,20 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Kills it with SIGKILL, as a crash or an OOM kill would: nothing runs on the way out. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -24,6 +24,9 @@ class InvalidConfigIT {
             "MCAST_SENDER_INTERVAL, soon, mcast.sender.interval with the config value \"soon\"",
             "MCAST_SENDER_INTERVAL, 0s, mcast.sender.interval=PT0S: must be a positive duration",
             "MCAST_BIND, everything, mcast.bind with the config value \"everything\"",
+            "MCAST_TRANSPORT, kafka, mcast.transport with the config value \"kafka\"",
+            "MCAST_REDIS_FAILOVER, 100ms, mcast.redis.failover=PT0.1S: must be at least 300ms",
+            "MCAST_REDIS_MAX_PENDING, 0, mcast.redis.max-pending=0: must be between 1 and 10000000",
     })
     void shouldRefuseToStartNamingTheKeyAndValue(String env, String value, String expected) throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "QUARKUS_HTTP_PORT", "0"));

@@ -1,0 +1,24 @@
+package io.mcastgateway.hub;
+
+import java.util.List;
+
+/**
+ * Where the events of this process go, and how that is going.
+ *
+ * @param kind {@code local} or {@code redis}
+ * @param problem why the transport is not working now (Redis unreachable), null when it is
+ * @param appended events this process appended to the shared stream
+ * @param dropped received events lost because the transport could not take them (Redis slow or
+ *        unreachable: the bounded queue was full or the append failed)
+ * @param standby received events not appended because another gateway holds the channel's writer lease
+ * @param writing channels this process appends (holds the writer lease of)
+ * @param standingBy channels this process receives while another gateway writes them
+ * @param retained events retained for replay (the ring, or the Redis stream's length)
+ */
+public record TransportInfo(String kind, String problem, long appended, long dropped, long standby,
+        List<String> writing, List<String> standingBy, long retained) {
+
+    public static TransportInfo local(long retained) {
+        return new TransportInfo("local", null, 0, 0, 0, List.of(), List.of(), retained);
+    }
+}

@@ -1,0 +1,879 @@
+package io.mcastgateway.transport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+import org.jboss.logging.Logger;
+
+import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.hub.SseFrames;
+import io.mcastgateway.hub.StreamEvent;
+import io.mcastgateway.hub.Subscriber;
+import io.mcastgateway.hub.Transport;
+import io.mcastgateway.hub.TransportInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+
+/**
+ * The events of every channel in one Redis stream ({@code mcast.redis.key}), shared by receiving
+ * gateways and SSE replicas.
+ * <ul>
+ * <li><b>Writing</b>: a gateway appends a channel's events only while it holds the channel's writer
+ * lease ({@code <key>:writer:<channel>}, taken with {@code PX failover} when free, renewed every
+ * third of it, deleted on shutdown); the other receivers of the channel stand by, try every tenth
+ * of it and take it over when it expires. Appends are pipelined on one connection, one batch at a time, with
+ * {@code XADD MAXLEN ~ replay-size}; at most {@code mcast.redis.max-pending} events wait, beyond
+ * (Redis slow or gone) they are dropped and counted. Nothing on the receiving thread waits.</li>
+ * <li><b>Reading</b>: one connection of its own blocks in {@code XREAD} and hands each entry, its
+ * frame built once with the Redis id as SSE id, to the subscribers of this process. A Last-Event-ID
+ * is resumed from the stream itself ({@code XRANGE}), on any replica and after any restart.</li>
+ * <li><b>Relaying sends</b>: a publish for a channel this process does not receive goes into the
+ * stream {@code <key>:sends}, which the channel's writer reads and sends to the group.</li>
+ * </ul>
+ * One stream for all channels, not one per channel: a client's Last-Event-ID is one string, and
+ * only ids of one stream are ordered, so a client following several channels resumes exactly.
+ */
+public final class RedisTransport implements Transport {
+
+    private static final Logger LOG = Logger.getLogger(RedisTransport.class);
+    private static final int READ_COUNT = 1024;
+    private static final long BLOCK_MILLIS = 1000;
+    private static final int SENDS_RETAINED = 1000;
+    /** Renews the lease if it is ours; takes it if nobody holds it (free, expired, or Redis restarted empty). */
+    private static final String TAKE_OR_RENEW = """
+            local owner = redis.call('GET', KEYS[1])
+            if owner == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+            return 0""";
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final String server;
+    private final String key;
+    private final String sendsKey;
+    private final String instance;
+    private final long failoverMillis;
+    private final long failoverNanos;
+    /** How often a writer renews its lease. */
+    private final long renewNanos;
+    /** How often leases are looked at: a standby tries to take a free one this often. */
+    private final long pollMillis;
+    private final long retryMillis;
+    private final int maxPending;
+    private final int replaySize;
+    private final int subscriberBuffer;
+    private final Map<String, Lease> leases = new LinkedHashMap<>();
+
+    private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong standby = new AtomicLong();
+    private volatile String problem = "not connected yet";
+    private volatile long retained;
+    private volatile boolean stopped;
+    private volatile BiFunction<String, byte[], Future<Void>> relayed;
+    private long tickTimer = -1;
+    private long lastCheck = System.nanoTime() - Long.MAX_VALUE / 2;
+
+    // writing, guarded by this
+    private final List<Request> queue = new ArrayList<>();
+    private int inFlight;
+    private boolean sending;
+    private RedisConnection writer;
+    private boolean connectingWriter;
+    private long nextWriterAttempt;
+
+    // reading, guarded by this
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final List<Subscriber> pending = new ArrayList<>();
+    private final List<CatchUp> catchUps = new ArrayList<>();
+    private StreamId position;
+    private StreamId sendPosition;
+    private RedisConnection reader;
+
+    public RedisTransport(Vertx vertx, Redis redis, String server, GatewayConfig config, Collection<String> receivedChannels) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.server = server;
+        this.key = config.redis().key();
+        this.sendsKey = key + ":sends";
+        this.instance = hostName() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.failoverMillis = config.redis().failover().toMillis();
+        this.failoverNanos = config.redis().failover().toNanos();
+        this.renewNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(100, failoverMillis / 3));
+        this.pollMillis = Math.max(50, failoverMillis / 10);
+        this.retryMillis = config.redis().retryInterval().toMillis();
+        this.maxPending = config.redis().maxPending();
+        this.replaySize = config.stream().replaySize();
+        this.subscriberBuffer = config.stream().buffer();
+        for (String channel : receivedChannels) {
+            leases.put(channel, new Lease(channel));
+        }
+    }
+
+    /** Connects the reader and starts taking the writer leases; returns at once. */
+    public void start() {
+        LOG.infof("Transport: Redis stream %s on %s; this gateway (%s) %s", key, server, instance,
+                leases.isEmpty() ? "only reads (no channel received here)"
+                        : "writes the channels " + String.join(", ", leases.keySet()) + " while it holds their lease");
+        connectReader();
+        tickTimer = vertx.setPeriodic(1, pollMillis, id -> tick());
+    }
+
+    /** Releases the leases held (a standby takes over at once rather than after the failover time). */
+    public void stop(Duration timeout) {
+        stopped = true;
+        if (tickTimer >= 0) {
+            vertx.cancelTimer(tickTimer);
+        }
+        List<Future<Response>> releases = new ArrayList<>();
+        for (Lease lease : leases.values()) {
+            if (lease.held) {
+                lease.held = false;
+                releases.add(redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lease.key).arg(instance)));
+            }
+        }
+        try {
+            Future.join(new ArrayList<>(releases)).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!releases.isEmpty()) {
+                LOG.infof("Released %d writer lease(s)", releases.size());
+            }
+        } catch (Exception e) {
+            LOG.warnf("Could not release the writer leases (they expire after %d ms): %s", failoverMillis, e.toString());
+        }
+        synchronized (this) {
+            if (reader != null) {
+                reader.close();
+            }
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public boolean numbersEvents() {
+        return true;
+    }
+
+    /** Queues the event's JSON for appending when this process writes its channel; never waits. */
+    @Override
+    public void append(StreamEvent event) {
+        Lease lease = leases.get(event.channel());
+        if (lease != null && !lease.decided) {
+            synchronized (this) {
+                if (!lease.decided) { // just started: the events wait for the lease's first answer
+                    if (lease.early.size() + queue.size() + inFlight >= maxPending) {
+                        dropped.incrementAndGet();
+                    } else {
+                        lease.early.add(xadd(event));
+                    }
+                    return;
+                }
+            }
+        }
+        if (lease == null || !lease.held) {
+            standby.incrementAndGet();
+            return;
+        }
+        if (System.nanoTime() - lease.confirmedAt >= failoverNanos) {
+            // not renewed for the failover time (Redis unreachable, or this process stalled): the lease
+            // may be another gateway's by now, so nothing is appended until Redis confirms it again
+            dropped.incrementAndGet();
+            return;
+        }
+        synchronized (this) {
+            if (queue.size() + inFlight >= maxPending) {
+                dropped.incrementAndGet();
+                return;
+            }
+            queue.add(xadd(event));
+        }
+    }
+
+    private Request xadd(StreamEvent event) {
+        return Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(replaySize).arg("*")
+                .arg("c").arg(event.channel()).arg("g").arg(event.group()).arg("i").arg(event.sourceIp())
+                .arg("s").arg(event.source()).arg("d").arg(Buffer.buffer(event.frame()));
+    }
+
+    /**
+     * Sends what was queued, pipelined in one write on the writer connection. One batch is out at a
+     * time, whatever thread calls: the next goes when Redis has answered the last, with everything
+     * queued meanwhile, so a channel's events reach the stream in the order they were received (writes
+     * from two threads to one connection could pass each other) and a busy stream goes in large batches.
+     */
+    @Override
+    public void flush() {
+        List<Request> batch;
+        RedisConnection connection;
+        synchronized (this) {
+            if (queue.isEmpty() || sending) {
+                return;
+            }
+            connection = writer;
+            if (connection == null) {
+                connectWriter();
+                return; // the queue waits (bounded by max-pending) for the connection
+            }
+            batch = new ArrayList<>(queue);
+            queue.clear();
+            inFlight = batch.size();
+            sending = true;
+        }
+        connection.batch(batch).onComplete(done -> {
+            synchronized (this) {
+                inFlight = 0;
+                sending = false;
+                if (done.failed() && writer == connection) {
+                    writer = null;
+                    connection.close();
+                }
+            }
+            if (done.succeeded()) {
+                appended.addAndGet(batch.size());
+            } else {
+                dropped.addAndGet(batch.size());
+                failed("appending", done.cause());
+            }
+            flush(); // what came meanwhile
+        });
+    }
+
+    // guarded by this
+    private void connectWriter() {
+        long now = System.nanoTime();
+        if (connectingWriter || stopped || now - nextWriterAttempt < 0) {
+            if (!connectingWriter) { // waiting to retry: what is queued now is lost, the queue stays bounded
+                dropped.addAndGet(queue.size());
+                queue.clear();
+            }
+            return;
+        }
+        connectingWriter = true;
+        redis.connect().onComplete(ar -> {
+            synchronized (this) {
+                connectingWriter = false;
+                if (ar.failed()) {
+                    nextWriterAttempt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
+                    dropped.addAndGet(queue.size());
+                    queue.clear();
+                } else if (stopped) {
+                    ar.result().close();
+                } else {
+                    RedisConnection connection = ar.result();
+                    writer = connection;
+                    connection.exceptionHandler(e -> writerLost(connection, e));
+                    connection.endHandler(v -> writerLost(connection, null));
+                }
+            }
+            if (ar.failed()) {
+                failed("connecting", ar.cause());
+            } else {
+                flush();
+            }
+        });
+    }
+
+    private void writerLost(RedisConnection connection, Throwable cause) {
+        synchronized (this) {
+            if (writer != connection) {
+                return;
+            }
+            writer = null;
+        }
+        failed("the append connection", cause);
+    }
+
+    /**
+     * Every tenth of the failover time: tries to take the leases of others that have expired; every
+     * third of it: renews the leases held and reads the stream's length (which also tells whether
+     * Redis answers).
+     */
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean check = now - lastCheck >= renewNanos;
+        if (check) {
+            lastCheck = now;
+        }
+        for (Lease lease : leases.values()) {
+            long askedAt = System.nanoTime();
+            if (lease.asking && askedAt - lease.askedAt < failoverNanos) {
+                continue; // the last request has not been answered yet: one at a time
+            }
+            if (lease.held && askedAt - lease.askedAt < renewNanos) {
+                continue; // a writer renews every third of the failover time; a standby tries every tick
+            }
+            // takes the lease when it is free, renews it when it is ours (the same script both ways: an
+            // answer can't be mistaken for another gateway's lease)
+            lease.asking = true;
+            lease.askedAt = askedAt;
+            redis.send(Request.cmd(Command.EVAL).arg(TAKE_OR_RENEW).arg(1).arg(lease.key).arg(instance).arg(failoverMillis))
+                    .onComplete(ar -> lease.answered(ar.succeeded() ? ar.result() : null, askedAt, ar.cause()));
+        }
+        if (!check) {
+            return;
+        }
+        redis.send(Request.cmd(Command.XLEN).arg(key)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                retained = ar.result() == null ? 0 : ar.result().toLong();
+                recovered();
+            } else {
+                failed("checking the stream", ar.cause());
+            }
+        });
+    }
+
+    /** The writer lease of one channel. */
+    private final class Lease {
+        final String channel;
+        final String key;
+        volatile boolean held;
+        /** Redis has answered once: whether this gateway writes the channel is known. */
+        volatile boolean decided;
+        /** Events received before Redis first answered (guarded by the transport). */
+        final List<Request> early = new ArrayList<>();
+        /** A request is out, sent at askedAt (nanoTime). */
+        volatile boolean asking;
+        volatile long askedAt;
+        /** Held, but not confirmed for the failover time (said once in the log). */
+        boolean unconfirmed;
+        /**
+         * When the last request was sent that Redis answered with "ours" (nanoTime): the lease is ours
+         * until at least this plus the failover time, by this process's clock.
+         */
+        volatile long confirmedAt;
+
+        Lease(String channel) {
+            this.channel = channel;
+            this.key = RedisTransport.this.key + ":writer:" + channel;
+        }
+
+        void answered(Response response, long askedAt, Throwable failure) {
+            asking = false;
+            if (stopped) {
+                return;
+            }
+            if (failure != null) {
+                // Redis unreachable: once the lease may have expired, nothing more is queued (another
+                // gateway may write the channel by then); what is received counts as dropped until Redis
+                // answers whose the lease is
+                if (held && !unconfirmed
+                        && System.nanoTime() - confirmedAt >= TimeUnit.MILLISECONDS.toNanos(failoverMillis)) {
+                    unconfirmed = true;
+                    LOG.warnf("Channel %s: the writer lease could not be renewed for %d ms; not appending until Redis"
+                            + " answers", channel, failoverMillis);
+                }
+                return;
+            }
+            unconfirmed = false;
+            boolean ours = response != null && response.type() == ResponseType.NUMBER && response.toLong() == 1;
+            if (ours) {
+                confirmedAt = askedAt;
+                if (!held) {
+                    held = true;
+                    LOG.infof("Channel %s: this gateway writes it to the Redis stream (writer lease taken)", channel);
+                }
+            } else if (held) {
+                held = false;
+                LOG.warnf("Channel %s: another gateway holds the writer lease; standing by", channel);
+            } else if (!decided) {
+                LOG.infof("Channel %s: another gateway writes it; this one stands by (takes over within %d ms of"
+                        + " its end)", channel, failoverMillis + pollMillis);
+            }
+            if (!decided) {
+                synchronized (RedisTransport.this) {
+                    decided = true;
+                    if (ours) { // what arrived before the first answer goes out now
+                        queue.addAll(early);
+                    } else {
+                        standby.addAndGet(early.size());
+                    }
+                    early.clear();
+                }
+                flush();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private void connectReader() {
+        if (stopped) {
+            return;
+        }
+        redis.connect().compose(connection -> {
+            synchronized (this) {
+                reader = connection;
+            }
+            connection.exceptionHandler(e -> LOG.debugf("reader connection: %s", e));
+            if (position != null) {
+                return Future.succeededFuture(connection);
+            }
+            // first connection: from the newest entry on (older ones are replay, read with XRANGE)
+            return connection.batch(List.of(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(1),
+                    Request.cmd(Command.XREVRANGE).arg(sendsKey).arg("+").arg("-").arg("COUNT").arg(1)))
+                    .map(newest -> {
+                        synchronized (this) {
+                            position = newestId(newest.get(0));
+                            sendPosition = newestId(newest.get(1));
+                        }
+                        return connection;
+                    });
+        }).onSuccess(connection -> {
+            recovered();
+            read(connection);
+        }).onFailure(e -> {
+            failed("connecting", e);
+            retryReader();
+        });
+    }
+
+    private void retryReader() {
+        synchronized (this) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+        if (!stopped) {
+            vertx.setTimer(retryMillis, id -> connectReader());
+        }
+    }
+
+    private void read(RedisConnection connection) {
+        if (stopped) {
+            return;
+        }
+        Request request = Request.cmd(Command.XREAD).arg("COUNT").arg(READ_COUNT).arg("BLOCK").arg(BLOCK_MILLIS)
+                .arg("STREAMS").arg(key);
+        StreamId from;
+        StreamId sendsFrom;
+        synchronized (this) {
+            from = position;
+            sendsFrom = sendPosition;
+        }
+        boolean sends = !leases.isEmpty();
+        if (sends) {
+            request.arg(sendsKey);
+        }
+        request.arg(from.toString());
+        if (sends) {
+            request.arg(sendsFrom.toString());
+        }
+        connection.send(request).onComplete(ar -> {
+            if (ar.failed()) {
+                if (!stopped) {
+                    failed("reading", ar.cause());
+                    retryReader();
+                }
+                return;
+            }
+            recovered();
+            try {
+                received(ar.result());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Could not read the Redis stream's reply");
+            }
+            read(connection);
+        });
+    }
+
+    /** The reply of XREAD: {stream: [[id, [field, value, ...]], ...]} (RESP3) or [[stream, entries], ...]. */
+    private void received(Response reply) {
+        if (reply == null) {
+            return; // BLOCK timed out
+        }
+        if (reply.isMap()) {
+            for (String stream : reply.getKeys()) {
+                entries(stream, reply.get(stream));
+            }
+        } else {
+            for (Response stream : reply) {
+                entries(stream.get(0).toString(), stream.get(1));
+            }
+        }
+    }
+
+    private void entries(String stream, Response entries) {
+        if (stream.equals(key)) {
+            deliver(entries);
+        } else if (stream.equals(sendsKey)) {
+            sends(entries);
+        }
+    }
+
+    private void deliver(Response entries) {
+        synchronized (this) {
+            for (Response entry : entries) {
+                Entry e = entry(entry);
+                position = e.id;
+                if (e.event == null) {
+                    continue;
+                }
+                StreamEvent event = e.event;
+                for (int i = 0, n = subscribers.size(); i < n; i++) {
+                    Subscriber s = subscribers.get(i);
+                    if (s.wants(event) && s.offer(event.frame())) {
+                        pending.add(s);
+                    }
+                }
+                for (int i = 0, n = catchUps.size(); i < n; i++) {
+                    catchUps.get(i).live(e);
+                }
+            }
+            for (int i = catchUps.size() - 1; i >= 0; i--) {
+                CatchUp c = catchUps.get(i);
+                if (c.after != null && c.after.compareTo(position) <= 0) {
+                    catchUps.remove(i);
+                    subscribers.add(c.subscriber);
+                    pending.add(c.subscriber);
+                }
+            }
+            for (int i = 0, n = pending.size(); i < n; i++) {
+                pending.get(i).flush();
+            }
+            pending.clear();
+        }
+    }
+
+    /** One entry of the stream, with the event's frame (null when the entry is not an event of ours). */
+    private record Entry(StreamId id, StreamEvent event) {
+    }
+
+    private Entry entry(Response entry) {
+        String idText = entry.get(0).toString();
+        StreamId id = StreamId.parse(idText);
+        Map<String, Response> fields = fields(entry.get(1));
+        Response c = fields.get("c");
+        Response d = fields.get("d");
+        if (id == null || c == null || d == null) {
+            return new Entry(id == null ? position : id, null);
+        }
+        byte[] frame = SseFrames.datagram(idText, d.toBytes());
+        // the epoch and seq of a Redis event are the two halves of its id, so that StreamEvent#id() is the id
+        StreamEvent event = new StreamEvent(id.seq(), Long.toString(id.ms()), c.toString(), text(fields.get("g")),
+                text(fields.get("i")), text(fields.get("s")), frame);
+        return new Entry(id, event);
+    }
+
+    private static Map<String, Response> fields(Response fields) {
+        Map<String, Response> map = new LinkedHashMap<>();
+        if (fields == null) {
+            return map;
+        }
+        if (fields.isMap()) {
+            for (String name : fields.getKeys()) {
+                map.put(name, fields.get(name));
+            }
+        } else {
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                map.put(fields.get(i).toString(), fields.get(i + 1));
+            }
+        }
+        return map;
+    }
+
+    private static String text(Response r) {
+        return r == null ? "" : r.toString();
+    }
+
+    private void sends(Response entries) {
+        for (Response entry : entries) {
+            StreamId id = StreamId.parse(entry.get(0).toString());
+            if (id != null) {
+                synchronized (this) {
+                    sendPosition = id;
+                }
+            }
+            Map<String, Response> fields = fields(entry.get(1));
+            Response channel = fields.get("c");
+            Response payload = fields.get("p");
+            if (channel == null || payload == null) {
+                continue;
+            }
+            Lease lease = leases.get(channel.toString());
+            BiFunction<String, byte[], Future<Void>> sender = relayed;
+            if (lease != null && lease.held && sender != null) {
+                String name = channel.toString();
+                sender.apply(name, payload.toBytes()).onFailure(e -> LOG.warnf("Channel %s: a relayed send failed: %s",
+                        name, e.getMessage()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- subscribing
+
+    /** A subscriber whose replay is being read from Redis; live events wait for it, bounded. */
+    private final class CatchUp {
+        final Subscriber subscriber;
+        final List<Entry> waiting = new ArrayList<>();
+        long overflow;
+        /** Null while the replay is read; then the last id replayed: live events after it go out. */
+        StreamId after;
+
+        CatchUp(Subscriber subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        // guarded by RedisTransport.this
+        void live(Entry e) {
+            if (after == null) {
+                if (waiting.size() < subscriberBuffer) {
+                    waiting.add(e);
+                } else {
+                    overflow++;
+                }
+            } else if (e.id.after(after) && subscriber.wants(e.event) && subscriber.offer(e.event.frame())) {
+                pending.add(subscriber);
+            }
+        }
+    }
+
+    @Override
+    public void subscribe(Subscriber subscriber, Long afterSeq) {
+        throw new UnsupportedOperationException("Redis numbers the events: subscribe with the Last-Event-ID as it came");
+    }
+
+    @Override
+    public void subscribe(Subscriber subscriber, String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            synchronized (this) {
+                subscribers.add(subscriber);
+            }
+            subscriber.flush();
+            return;
+        }
+        StreamId after = StreamId.parse(lastEventId.trim());
+        CatchUp catchUp = new CatchUp(subscriber);
+        synchronized (this) {
+            catchUps.add(catchUp);
+        }
+        Future<Replay> replay = after == null
+                ? range(StreamId.ZERO, true).map(entries -> new Replay(entries, false, true))
+                : redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(key), rangeRequest(after, false)))
+                        .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
+                                ? Future.succeededFuture(null)
+                                : Future.failedFuture(e))
+                        .compose(replies -> replayAfter(after, replies));
+        replay.onComplete(ar -> replayed(catchUp, after, lastEventId, ar.succeeded() ? ar.result() : null, ar.cause()));
+    }
+
+    /** What a subscriber gets before live events. */
+    private record Replay(List<Entry> entries, boolean gap, boolean reset) {
+    }
+
+    private Future<Replay> replayAfter(StreamId after, List<Response> replies) {
+        if (replies == null) { // no stream (Redis was emptied): the id is from a stream that is gone
+            return Future.succeededFuture(new Replay(List.of(), false, true));
+        }
+        Map<String, Response> info = fields(replies.get(0));
+        StreamId lastGenerated = StreamId.parse(text(info.get("last-generated-id")));
+        StreamId maxDeleted = StreamId.parse(text(info.get("max-deleted-entry-id")));
+        if (lastGenerated != null && after.after(lastGenerated)) {
+            // an id this stream never gave: the stream was recreated (Redis restarted empty)
+            return range(StreamId.ZERO, true).map(entries -> new Replay(entries, false, true));
+        }
+        boolean gap = maxDeleted != null && maxDeleted.after(after);
+        List<Entry> entries = new ArrayList<>();
+        for (Response entry : replies.get(1)) {
+            entries.add(entry(entry));
+        }
+        return Future.succeededFuture(new Replay(entries, gap, false));
+    }
+
+    private Request rangeRequest(StreamId after, boolean inclusive) {
+        // the stream is trimmed to about replay-size entries: a bound on what one replay reads
+        return Request.cmd(Command.XRANGE).arg(key).arg(inclusive ? after.toString() : "(" + after).arg("+")
+                .arg("COUNT").arg(replaySize + 1000L);
+    }
+
+    private Future<List<Entry>> range(StreamId from, boolean inclusive) {
+        return redis.send(rangeRequest(from, inclusive)).map(reply -> {
+            List<Entry> entries = new ArrayList<>();
+            if (reply != null) {
+                for (Response entry : reply) {
+                    entries.add(entry(entry));
+                }
+            }
+            return entries;
+        });
+    }
+
+    private void replayed(CatchUp catchUp, StreamId after, String lastEventId, Replay replay, Throwable failure) {
+        Subscriber s = catchUp.subscriber;
+        synchronized (this) {
+            if (!catchUps.contains(catchUp)) {
+                return; // unsubscribed meanwhile
+            }
+            StreamId last = after == null ? StreamId.ZERO : after;
+            if (replay == null) {
+                LOG.warnf("Could not replay after %s from Redis: %s", lastEventId, failure == null ? "" : failure.getMessage());
+                s.offer(SseFrames.gap("replay-unavailable"));
+                last = position == null ? last : position;
+            } else {
+                if (replay.reset) {
+                    s.offer(SseFrames.reset(key, lastEventId));
+                    last = StreamId.ZERO;
+                }
+                if (replay.gap) {
+                    s.offer(SseFrames.gap("replay"));
+                }
+                for (Entry e : replay.entries) {
+                    if (e.event != null && s.wants(e.event)) {
+                        s.offer(e.event.frame());
+                    }
+                    last = e.id;
+                }
+            }
+            // live events that came while the replay was read, after what it held
+            if (catchUp.overflow > 0) {
+                s.offer(SseFrames.gap(catchUp.overflow, "slow-consumer"));
+            }
+            for (Entry e : catchUp.waiting) {
+                if (e.id.after(last) && e.event != null && s.wants(e.event)) {
+                    s.offer(e.event.frame());
+                    last = e.id;
+                }
+            }
+            catchUp.waiting.clear();
+            catchUp.after = last;
+            if (position == null || last.compareTo(position) <= 0) {
+                catchUps.remove(catchUp);
+                subscribers.add(s);
+            }
+        }
+        s.flush();
+    }
+
+    @Override
+    public synchronized void unsubscribe(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+        pending.remove(subscriber);
+        catchUps.removeIf(c -> c.subscriber == subscriber);
+    }
+
+    @Override
+    public synchronized List<Subscriber> subscribers() {
+        List<Subscriber> all = new ArrayList<>(subscribers);
+        catchUps.forEach(c -> all.add(c.subscriber));
+        return all;
+    }
+
+    @Override
+    public synchronized int subscriberCount() {
+        return subscribers.size() + catchUps.size();
+    }
+
+    @Override
+    public int replaySize() {
+        return (int) Math.min(Integer.MAX_VALUE, retained);
+    }
+
+    // ---------------------------------------------------------------- relaying sends
+
+    @Override
+    public boolean relays() {
+        return true;
+    }
+
+    @Override
+    public Future<Void> relay(String channel, byte[] payload) {
+        return redis.send(Request.cmd(Command.GET).arg(key + ":writer:" + channel)).compose(owner -> {
+            if (owner == null) {
+                return Future.failedFuture("no gateway receives channel " + channel + " now (its writer lease in Redis is free)");
+            }
+            return redis.send(Request.cmd(Command.XADD).arg(sendsKey).arg("MAXLEN").arg("~").arg(SENDS_RETAINED)
+                    .arg("*").arg("c").arg(channel).arg("p").arg(Buffer.buffer(payload))).mapEmpty();
+        });
+    }
+
+    @Override
+    public void onRelayed(BiFunction<String, byte[], Future<Void>> sender) {
+        this.relayed = sender;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    @Override
+    public TransportInfo status() {
+        List<String> writing = new ArrayList<>();
+        List<String> standingBy = new ArrayList<>();
+        for (Lease lease : leases.values()) {
+            (lease.held ? writing : standingBy).add(lease.channel);
+        }
+        String now = problem;
+        if (now == null) {
+            List<String> undecided = leases.values().stream().filter(l -> !l.decided).map(l -> l.channel).toList();
+            if (!undecided.isEmpty()) {
+                now = "not yet known whether this gateway writes " + String.join(", ", undecided) + " (lease)";
+            }
+        }
+        return new TransportInfo("redis", now, appended.get(), dropped.get(), standby.get(), writing, standingBy,
+                retained);
+    }
+
+    private void failed(String what, Throwable cause) {
+        if (stopped) {
+            return;
+        }
+        String reason = "Redis " + server + ": " + what + " failed: "
+                + (cause == null ? "connection closed" : cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        if (problem == null) {
+            LOG.warnf("%s; events received meanwhile are dropped (counted), retrying every %d ms", reason, retryMillis);
+        }
+        problem = reason;
+    }
+
+    private void recovered() {
+        if (problem != null && !stopped) {
+            if (!problem.equals("not connected yet")) {
+                LOG.infof("Redis %s answers again", server);
+            }
+            problem = null;
+        }
+    }
+
+    private static StreamId newestId(Response entries) {
+        if (entries == null || entries.size() == 0) {
+            return StreamId.ZERO;
+        }
+        StreamId id = StreamId.parse(entries.get(0).get(0).toString());
+        return id == null ? StreamId.ZERO : id;
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "gateway";
+            }
+        }
+        return host;
+    }
+}
