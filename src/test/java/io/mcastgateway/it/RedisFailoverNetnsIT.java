@@ -19,8 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
@@ -42,6 +45,7 @@ import io.vertx.core.json.JsonObject;
  * held to the bound the README documents.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisFailoverNetnsIT {
 
     private static final String GROUP = "239.255.255.252";
@@ -55,6 +59,8 @@ class RedisFailoverNetnsIT {
     private String senderNs;
     private final Map<String, GatewayProcess> gateways = new HashMap<>();
     private final Map<String, URI> http = new HashMap<>();
+    private final Map<String, String> namespaces = new java.util.LinkedHashMap<>();
+    private int starts;
 
     @BeforeAll
     void start() {
@@ -67,20 +73,30 @@ class RedisFailoverNetnsIT {
         senderNs = net.host("rsnd", 23);
         String redisNs = net.host("redis", 24);
         redis = RedisServer.inNamespace("failover", redisNs, "198.18.0.24", 6379);
-        for (String[] gw : new String[][] { { "rgw-1", ns1 }, { "rgw-2", ns2 } }) {
-            http.put(gw[0], URI.create("http://" + net.managementLink(gw[1]) + ":8080"));
-            Map<String, String> env = new HashMap<>(Map.of("MCAST_TRANSPORT", "redis",
-                    "QUARKUS_REDIS_HOSTS", redis.url(), "MCAST_INTERFACE", "veth0", "MCAST_PORT", String.valueOf(PORT),
-                    "MCAST_SENDER_ENABLED", "false", "MCAST_RECEIVER_LOG", "summary",
-                    "MCAST_REDIS_FAILOVER", FAILOVER.toMillis() + "ms", "MCAST_STREAM_REPLAY_SIZE", "10000"));
-            gateways.put(gw[0], GatewayProcess.start("redis-failover-" + gw[0], GatewayProcess.BASEDIR, env,
-                    Netns.in(gw[1], GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString())));
+        namespaces.put("rgw-1", ns1);
+        namespaces.put("rgw-2", ns2);
+        for (String name : namespaces.keySet()) {
+            http.put(name, URI.create("http://" + net.managementLink(namespaces.get(name)) + ":8080"));
+            startGateway(name);
         }
-        for (URI uri : http.values()) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> HTTP.send(HttpRequest.newBuilder(uri.resolve("/q/health/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        }
+        http.keySet().forEach(this::awaitReady);
+    }
+
+    private void startGateway(String name) {
+        Map<String, String> env = new HashMap<>(Map.of("MCAST_TRANSPORT", "redis",
+                "QUARKUS_REDIS_HOSTS", redis.url(), "MCAST_INTERFACE", "veth0", "MCAST_PORT", String.valueOf(PORT),
+                "MCAST_SENDER_ENABLED", "false", "MCAST_RECEIVER_LOG", "summary",
+                "MCAST_REDIS_FAILOVER", FAILOVER.toMillis() + "ms", "MCAST_STREAM_REPLAY_SIZE", "10000",
+                "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        gateways.put(name, GatewayProcess.start("redis-failover-" + name + "-" + (++starts), GatewayProcess.BASEDIR,
+                env, Netns.in(namespaces.get(name), GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString())));
+    }
+
+    private void awaitReady(String name) {
+        URI uri = http.get(name);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> HTTP.send(HttpRequest.newBuilder(uri.resolve("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     @AfterAll
@@ -96,6 +112,7 @@ class RedisFailoverNetnsIT {
     }
 
     @Test
+    @Order(1)
     void shouldAppendEachDatagramOnceAndHandTheChannelOverWithinTheFailoverTime() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> writers().size() == 1);
         String writer = writers().get(0);
@@ -143,6 +160,53 @@ class RedisFailoverNetnsIT {
                 assertThat(duplicated).as("duplicated in the handover").isZero();
                 assertThat(seqs).as("in order").isSorted();
             }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shouldHandTheChannelOverWithinATenthOfTheFailoverTimeOnACleanShutdown() throws Exception {
+        // the gateway killed in the first test comes back and stands by
+        for (String name : namespaces.keySet()) {
+            if (!gateways.get(name).isAlive()) {
+                startGateway(name);
+                awaitReady(name);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> writers().size() == 1);
+        String writer = writers().get(0);
+        String standby = writer.equals("rgw-1") ? "rgw-2" : "rgw-1";
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(standby).getJsonObject("transport")
+                .getJsonArray("standingBy").getList().contains("default"));
+
+        String tag = "clean handover " + UUID.randomUUID();
+        int count = 8 * RATE;
+        List<Long> seqs = new CopyOnWriteArrayList<>();
+        try (SseClient client = SseClient.open(http.get(standby).resolve("/api/events"), Map.of(), e -> {
+            if (e.name().equals("datagram") && e.data().contains(tag)) {
+                seqs.add(e.json().getLong("seq"));
+            }
+        }); GatewayProcess sender = GatewayProcess.start("redis-failover-sender-2", GatewayProcess.BASEDIR, Map.of(),
+                Netns.in(senderNs, GatewayProcess.javaBinary(), "-cp",
+                        GatewayProcess.BASEDIR.resolve("target/test-classes").toString(), SeqSender.class.getName(),
+                        GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE), String.valueOf(count),
+                        tag))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> seqs.size() >= 3 * RATE);
+            gateways.get(writer).terminate(); // SIGTERM: a rolling update
+            assertThat(gateways.get(writer).waitFor(30)).as("the writer stopped").isNotNull();
+            assertThat(sender.waitFor(30)).as("sender done").isEqualTo(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !seqs.isEmpty() && seqs.get(seqs.size() - 1) == count);
+
+            long lost = count - new LinkedHashSet<>(seqs).size();
+            long duplicated = seqs.size() - new LinkedHashSet<>(seqs).size();
+            // the bound the README states for a clean shutdown: rate x (failover/10 + 250 ms)
+            long bound = RATE * (FAILOVER.toMillis() / 10 + 250) / 1000;
+            System.out.printf("clean handover: %d of %d datagrams lost, %d duplicated (bound: %d lost, 0 duplicated)%n",
+                    lost, count, duplicated, bound);
+            assertThat(lost).as("lost in the handover").isLessThanOrEqualTo(bound);
+            assertThat(duplicated).as("duplicated").isZero();
+            assertThat(seqs).as("in order").isSorted();
+            assertThat(writers()).containsExactly(standby);
         }
     }
 
