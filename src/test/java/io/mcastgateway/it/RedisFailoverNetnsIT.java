@@ -122,17 +122,8 @@ class RedisFailoverNetnsIT {
         String tag = "handover " + UUID.randomUUID();
         int count = 12 * RATE; // 12 s
         List<Long> seqs = new CopyOnWriteArrayList<>();
-        try (SseClient client = SseClient.open(http.get(standby).resolve("/api/events"), Map.of(), e -> {
-            if (e.name().equals("datagram") && e.data().contains(tag)) {
-                seqs.add(e.json().getLong("seq"));
-            }
-        })) {
-            GatewayProcess sender = GatewayProcess.start("redis-failover-sender", GatewayProcess.BASEDIR, Map.of(),
-                    Netns.in(senderNs, GatewayProcess.javaBinary(), "-cp",
-                            GatewayProcess.BASEDIR.resolve("target/test-classes").toString(), SeqSender.class.getName(),
-                            GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE),
-                            String.valueOf(count), tag));
-            try (sender) {
+        try (SseClient client = seqs(standby, tag, seqs)) {
+            try (GatewayProcess sender = burst("redis-failover-sender", count, tag)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> seqs.size() >= 4 * RATE);
                 List<Long> beforeKill = List.copyOf(seqs);
                 long killedAt = System.nanoTime();
@@ -182,15 +173,8 @@ class RedisFailoverNetnsIT {
         String tag = "clean handover " + UUID.randomUUID();
         int count = 8 * RATE;
         List<Long> seqs = new CopyOnWriteArrayList<>();
-        try (SseClient client = SseClient.open(http.get(standby).resolve("/api/events"), Map.of(), e -> {
-            if (e.name().equals("datagram") && e.data().contains(tag)) {
-                seqs.add(e.json().getLong("seq"));
-            }
-        }); GatewayProcess sender = GatewayProcess.start("redis-failover-sender-2", GatewayProcess.BASEDIR, Map.of(),
-                Netns.in(senderNs, GatewayProcess.javaBinary(), "-cp",
-                        GatewayProcess.BASEDIR.resolve("target/test-classes").toString(), SeqSender.class.getName(),
-                        GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE), String.valueOf(count),
-                        tag))) {
+        try (SseClient client = seqs(standby, tag, seqs);
+                GatewayProcess sender = burst("redis-failover-sender-2", count, tag)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> seqs.size() >= 3 * RATE);
             gateways.get(writer).terminate(); // SIGTERM: a rolling update
             assertThat(gateways.get(writer).waitFor(30)).as("the writer stopped").isNotNull();
@@ -208,6 +192,23 @@ class RedisFailoverNetnsIT {
             assertThat(seqs).as("in order").isSorted();
             assertThat(writers()).containsExactly(standby);
         }
+    }
+
+    /** A client of the gateway that keeps the seq of each event of the burst {@code tag}. */
+    private SseClient seqs(String gateway, String tag, List<Long> seqs) {
+        return SseClient.open(http.get(gateway).resolve("/api/events"), Map.of(), e -> {
+            if (e.name().equals("datagram") && e.data().contains(tag)) {
+                seqs.add(e.json().getLong("seq"));
+            }
+        });
+    }
+
+    /** The numbered burst from the sender host, at RATE, as a process of its own. */
+    private GatewayProcess burst(String name, int count, String tag) {
+        return GatewayProcess.start(name, GatewayProcess.BASEDIR, Map.of(), Netns.in(senderNs,
+                GatewayProcess.javaBinary(), "-cp", GatewayProcess.BASEDIR.resolve("target/test-classes").toString(),
+                SeqSender.class.getName(), GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE),
+                String.valueOf(count), tag));
     }
 
     private List<String> writers() throws Exception {
