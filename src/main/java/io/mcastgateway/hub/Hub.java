@@ -57,6 +57,7 @@ public class Hub {
         StreamEvent event;
         JsonObject json = null;
         boolean toBus = consumers.any(RECEIVED_ADDRESS);
+        stats.addReceived(); // before the transport counts it (appended, dropped, left to another writer)
         synchronized (this) {
             if (numbered) {
                 // the transport numbers events (Redis stream ids): the JSON without id, no SSE frame here
@@ -78,7 +79,6 @@ public class Hub {
                 }
             }
         }
-        stats.addReceived();
         if (json != null) {
             bus.publish(RECEIVED_ADDRESS, json);
         }

@@ -104,6 +104,8 @@ public final class RedisTransport implements Transport {
     private final List<Subscriber> subscribers = new ArrayList<>();
     private final List<Subscriber> pending = new ArrayList<>();
     private final List<CatchUp> catchUps = new ArrayList<>();
+    /** What the reader delivered lately: recent Last-Event-IDs are replayed from it. */
+    private final RecentEntries<Entry> recent;
     private StreamId position;
     private StreamId sendPosition;
     private RedisConnection reader;
@@ -123,6 +125,7 @@ public final class RedisTransport implements Transport {
         this.maxPending = config.redis().maxPending();
         this.replaySize = config.stream().replaySize();
         this.subscriberBuffer = config.stream().buffer();
+        this.recent = new RecentEntries<>(replaySize);
         for (String channel : receivedChannels) {
             leases.put(channel, new Lease(channel));
         }
@@ -456,6 +459,7 @@ public final class RedisTransport implements Transport {
                         synchronized (this) {
                             position = newestId(newest.get(0));
                             sendPosition = newestId(newest.get(1));
+                            recent.restart(position);
                         }
                         return connection;
                     });
@@ -547,6 +551,7 @@ public final class RedisTransport implements Transport {
             for (Response entry : entries) {
                 Entry e = entry(entry);
                 position = e.id;
+                recent.add(e.id, e);
                 if (e.event == null) {
                     continue;
                 }
@@ -685,12 +690,29 @@ public final class RedisTransport implements Transport {
         }
         StreamId after = StreamId.parse(lastEventId.trim());
         CatchUp catchUp = new CatchUp(subscriber);
+        boolean fromMemory;
         synchronized (this) {
-            catchUps.add(catchUp);
+            List<Entry> held = after == null ? null : recent.after(after);
+            fromMemory = held != null;
+            if (fromMemory) { // a recent id: from memory, frames built already, no call to Redis
+                for (Entry e : held) {
+                    if (e.event != null && subscriber.wants(e.event)) {
+                        subscriber.offer(e.event.frame());
+                    }
+                }
+                subscribers.add(subscriber);
+            } else {
+                catchUps.add(catchUp);
+            }
+        }
+        if (fromMemory) {
+            subscriber.flush();
+            return;
         }
         Future<Replay> replay = after == null
                 ? range(StreamId.ZERO, true).map(entries -> new Replay(entries, false, true))
-                : redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(key), rangeRequest(after, false)))
+                : redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(key), rangeRequest(after, false),
+                        Request.cmd(Command.XRANGE).arg(key).arg(after.toString()).arg(after.toString())))
                         .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                                 ? Future.succeededFuture(null)
                                 : Future.failedFuture(e))
@@ -702,23 +724,37 @@ public final class RedisTransport implements Transport {
     private record Replay(List<Entry> entries, boolean gap, boolean reset) {
     }
 
+    /**
+     * Replay after an id, from the replies to XINFO STREAM, XRANGE after it, and XRANGE of the id
+     * itself. Entries go only from the old end (trimming), so: the id is in the stream, everything
+     * after it is too; it is not, it is older than the first entry and entries were trimmed, it was
+     * trimmed: a gap (Redis keeps no count of what was trimmed after it; the gap is also said when the
+     * id was the last one trimmed); otherwise it is not of this stream (Redis was emptied since, or
+     * another stream gave it): reset.
+     */
     private Future<Replay> replayAfter(StreamId after, List<Response> replies) {
         if (replies == null) { // no stream (Redis was emptied): the id is from a stream that is gone
             return Future.succeededFuture(new Replay(List.of(), false, true));
         }
         Map<String, Response> info = fields(replies.get(0));
-        StreamId lastGenerated = StreamId.parse(text(info.get("last-generated-id")));
-        StreamId maxDeleted = StreamId.parse(text(info.get("max-deleted-entry-id")));
-        if (lastGenerated != null && after.after(lastGenerated)) {
-            // an id this stream never gave: the stream was recreated (Redis restarted empty)
+        boolean held = replies.get(2) != null && replies.get(2).size() > 0;
+        Response first = info.get("first-entry");
+        StreamId firstId = first == null || first.size() == 0 ? null : StreamId.parse(first.get(0).toString());
+        long added = number(info.get("entries-added"));
+        long length = number(info.get("length"));
+        boolean trimmed = !held && firstId != null && after.compareTo(firstId) < 0 && added > length;
+        if (!held && !trimmed) {
             return range(StreamId.ZERO, true).map(entries -> new Replay(entries, false, true));
         }
-        boolean gap = maxDeleted != null && maxDeleted.after(after);
         List<Entry> entries = new ArrayList<>();
         for (Response entry : replies.get(1)) {
             entries.add(entry(entry));
         }
-        return Future.succeededFuture(new Replay(entries, gap, false));
+        return Future.succeededFuture(new Replay(entries, trimmed, false));
+    }
+
+    private static long number(Response r) {
+        return r == null ? 0 : r.toLong();
     }
 
     private Request rangeRequest(StreamId after, boolean inclusive) {

@@ -50,6 +50,7 @@ class RedisScaleOutIT {
     private GatewayProcess replicaA;
     private GatewayProcess replicaB;
     private int receiverStarts;
+    private String firstId;
     private final URI r = URI.create("http://127.0.0.1:18111");
     private final URI a = URI.create("http://127.0.0.1:18112");
     private final URI b = URI.create("http://127.0.0.1:18113");
@@ -104,6 +105,7 @@ class RedisScaleOutIT {
             SseClient.Event event = client.events("datagram").stream().filter(e -> e.data().contains(text)).findFirst()
                     .orElseThrow();
             assertThat(event.id()).as("the SSE id is the Redis stream id").matches("\\d{13}-\\d+");
+            firstId = event.id();
             assertThat(event.json().getString("id")).isEqualTo(event.id());
             assertThat(event.json().getString("source")).startsWith("127.0.0.1:");
         }
@@ -223,6 +225,46 @@ class RedisScaleOutIT {
         assertThat(metric(r, "mcast_transport_dropped_total")).isEqualTo(dropped);
         assertThat(receiver.pid()).as("the same process").isEqualTo(pid);
         assertThat(receiver.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void shouldResumeFromRedisOnAReplicaThatStartedLaterWithAGapWhenTrimmedAndAResetForAnotherStream()
+            throws Exception {
+        String tag = "late replica " + UUID.randomUUID();
+        List<SseClient.Event> seen = new CopyOnWriteArrayList<>();
+        try (SseClient client = SseClient.open(b.resolve("/api/events"), Map.of(), e -> keep(e, tag, seen))) {
+            burst(tag, 200, 300).get(30, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> seen.size() == 300);
+        }
+        // a replica started after the burst holds none of it in memory: it replays from Redis
+        replicaA = gateway("replica-a-2", a, Map.of("MCAST_RECEIVER_ENABLED", "false"));
+        awaitReady(a);
+        List<String> ids = seen.stream().map(SseClient.Event::id).toList();
+        List<SseClient.Event> resumed = resume(a, ids.get(100), 199);
+        assertThat(resumed.stream().map(SseClient.Event::id).toList()).as("no gap, no reset, no duplicate")
+                .isEqualTo(ids.subList(101, 300));
+
+        // an id from before Redis was restarted empty (test 5), nothing trimmed since: not of
+        // this stream
+        List<SseClient.Event> foreign = resume(a, firstId, 1);
+        assertThat(foreign.get(0).name()).isEqualTo("reset");
+
+        // trimmed past the id: a gap, then what is left
+        redis.cli("XTRIM", "mcast:events", "MAXLEN", "100");
+        List<SseClient.Event> afterTrim = resume(a, ids.get(100), 101);
+        assertThat(afterTrim.get(0).name()).isEqualTo("gap");
+        assertThat(afterTrim.get(0).json().getString("reason")).isEqualTo("replay");
+        assertThat(afterTrim.subList(1, 101).stream().map(SseClient.Event::id).toList()).isEqualTo(ids.subList(200, 300));
+    }
+
+    /** The first {@code count} events (datagram, gap or reset) a client resuming after {@code id} gets. */
+    private static List<SseClient.Event> resume(URI gateway, String id, int count) {
+        List<SseClient.Event> events = new CopyOnWriteArrayList<>();
+        try (SseClient client = SseClient.open(gateway.resolve("/api/events"), Map.of("Last-Event-ID", id), events::add)) {
+            await().atMost(WAIT).until(() -> events.size() >= count);
+        }
+        return events;
     }
 
     /** What the receiver got and did not append, drop or leave to a standby is waiting: at most max-pending. */

@@ -39,7 +39,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Why these tests cannot run here, or null when they can. */
     public static String unavailableReason() {
-        String missing = Tools.missingCommands("redis-server");
+        String missing = Tools.missingCommands("redis-server", "redis-cli");
         return missing == null ? null : missing + " (apt-get install redis-server)";
     }
 
@@ -87,6 +87,14 @@ public final class RedisServer implements AutoCloseable {
             socket.connect(new InetSocketAddress(bind, port), 200);
             return true;
         }
+    }
+
+    /** Runs redis-cli against it; returns what it printed. */
+    public String cli(String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("redis-cli", "-h", bind, "-p", String.valueOf(port)));
+        command.addAll(List.of(args));
+        return Netns.run(command);
     }
 
     /** The value of quarkus.redis.hosts. */
