@@ -594,7 +594,13 @@ public final class RedisTransport implements Transport {
         if (id == null || c == null || d == null) {
             return new Entry(id == null ? position : id, null);
         }
-        byte[] frame = SseFrames.datagram(idText, d.toBytes());
+        byte[] frame;
+        try {
+            frame = SseFrames.datagram(idText, d.toBytes());
+        } catch (IllegalArgumentException e) { // not written by a gateway: skipped, the reader goes on after it
+            LOG.debugf("Skipped stream entry %s: %s", idText, e.getMessage());
+            return new Entry(id, null);
+        }
         // the epoch and seq of a Redis event are the two halves of its id, so that StreamEvent#id() is the id
         StreamEvent event = new StreamEvent(id.seq(), Long.toString(id.ms()), c.toString(), text(fields.get("g")),
                 text(fields.get("i")), text(fields.get("s")), frame);

@@ -256,6 +256,15 @@ class RedisScaleOutIT {
         assertThat(afterTrim.get(0).name()).isEqualTo("gap");
         assertThat(afterTrim.get(0).json().getString("reason")).isEqualTo("replay");
         assertThat(afterTrim.subList(1, 101).stream().map(SseClient.Event::id).toList()).isEqualTo(ids.subList(200, 300));
+
+        // an entry some other program wrote is skipped; the stream goes on after it
+        String text = "after a foreign entry " + UUID.randomUUID();
+        try (SseClient client = SseClient.open(a.resolve("/api/events")); var socket = Multicast.sender()) {
+            redis.cli("XADD", "mcast:events", "*", "c", "default", "d", "not json");
+            Multicast.sendTo(socket, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), GROUP, PORT);
+            await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 1);
+            assertThat(client.events("datagram")).hasSize(1);
+        }
     }
 
     /** The first {@code count} events (datagram, gap or reset) a client resuming after {@code id} gets. */
