@@ -90,6 +90,17 @@ public class GatewayMetrics {
         FunctionCounter.builder("mcast.transport.standby", hub, h -> h.transportInfo().standby())
                 .description("Received events not appended because another gateway writes the channel")
                 .tags(transport).register(registry);
+        if (!hub.transportInfo().kind().equals("local")) {
+            for (ChannelSpec channel : channels.all()) {
+                if (channel.receive()) {
+                    Gauge.builder("mcast.transport.writing", hub,
+                            h -> h.transportInfo().writing().contains(channel.name()) ? 1 : 0)
+                            .description("1 while this gateway writes the channel to the shared stream (holds its"
+                                    + " writer lease), 0 while it stands by")
+                            .tags(transport.and("channel", channel.name())).strongReference(true).register(registry);
+                }
+            }
+        }
         Gauge.builder("mcast.transport.up", hub, h -> h.transportInfo().problem() == null ? 1 : 0)
                 .description("1 while the transport works (Redis answers), else 0")
                 .tags(transport).strongReference(true).register(registry);

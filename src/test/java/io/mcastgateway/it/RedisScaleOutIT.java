@@ -113,6 +113,7 @@ class RedisScaleOutIT {
         assertThat(transport.getString("kind")).isEqualTo("redis");
         assertThat(transport.getJsonArray("writing").getList()).containsExactly("default");
         assertThat(stats(a).getJsonObject("transport").getJsonArray("writing").getList()).isEmpty();
+        assertThat(metric(r, "mcast_transport_writing")).as("the receiver writes default").isEqualTo(1);
     }
 
     @Test
