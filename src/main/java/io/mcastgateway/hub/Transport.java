@@ -71,6 +71,15 @@ public interface Transport {
         return Future.failedFuture("this transport does not relay");
     }
 
+    /**
+     * The senders of a channel this process does not receive, as the gateway that writes it shares
+     * them (JSON of {@code ChannelSourcesView}, refreshed every third of the failover time), or null
+     * when nobody does.
+     */
+    default Future<String> sharedSources(String channel) {
+        return Future.succeededFuture(null);
+    }
+
     /** Who sends the datagrams other processes relay here: (channel, payload) to its send. */
     default void onRelayed(BiFunction<String, byte[], Future<Void>> sender) {
     }

@@ -1,8 +1,10 @@
 package io.mcastgateway.rest;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,26 +16,36 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.mcastgateway.stats.SourceRegistry;
-import io.mcastgateway.stats.SourceView;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** {@code GET /api/sources}: every sender of every channel, with loss, duplicate and reorder counts. */
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.config.Channels;
+import io.mcastgateway.hub.Transport;
+import io.mcastgateway.stats.ChannelSources;
+import io.mcastgateway.stats.ChannelSourcesView;
+import io.mcastgateway.stats.SourceRegistry;
+
+/**
+ * {@code GET /api/sources}: every sender of every channel, with loss, duplicate and reorder counts.
+ * Senders are counted where datagrams are received; an SSE replica (Redis transport) shows what the
+ * gateway that writes the channel shares.
+ */
 @Path("/api/sources")
 @Tag(name = "channels")
 public class SourcesResource {
 
-    /**
-     * @param channel the channel
-     * @param evicted senders forgotten because more than mcast.sources.max were seen (the one idle longest goes)
-     * @param sources its senders, the most recently seen last
-     */
-    public record ChannelSourcesView(String channel, long evicted, List<SourceView> sources) {
-    }
+    private static final long SHARED_TIMEOUT_MILLIS = 2000;
 
     private final SourceRegistry registry;
+    private final Channels channels;
+    private final Transport transport;
+    private final ObjectMapper json;
 
-    public SourcesResource(SourceRegistry registry) {
+    public SourcesResource(SourceRegistry registry, Channels channels, Transport transport, ObjectMapper json) {
         this.registry = registry;
+        this.channels = channels;
+        this.transport = transport;
+        this.json = json;
     }
 
     @GET
@@ -48,8 +60,26 @@ public class SourcesResource {
                     + " (channels: " + String.join(", ", registry.all().keySet()) + ")")).build();
         }
         long now = System.currentTimeMillis();
-        return Response.ok(names.stream().map(registry::of)
-                .map(s -> new ChannelSourcesView(s.channel(), s.evicted(), s.snapshot(now))).toList()).build();
+        List<ChannelSourcesView> views = new ArrayList<>();
+        for (String name : names) {
+            boolean here = channels.byName(name).map(ChannelSpec::receive).orElse(false);
+            if (here || !transport.relays()) {
+                ChannelSources s = registry.of(name);
+                views.add(new ChannelSourcesView(s.channel(), s.evicted(), s.snapshot(now)));
+                continue;
+            }
+            // an SSE replica: the senders as the gateway that writes the channel shares them
+            try {
+                String shared = transport.sharedSources(name).toCompletionStage().toCompletableFuture()
+                        .get(SHARED_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                views.add(shared == null ? ChannelSourcesView.none(name) : json.readValue(shared, ChannelSourcesView.class));
+            } catch (Exception e) {
+                return Response.status(503).entity(Map.of("error", "the senders of channel " + name
+                        + " are counted by the gateway that receives it, and could not be read from the transport: "
+                        + e.getMessage())).build();
+            }
+        }
+        return Response.ok(views).build();
     }
 
 }

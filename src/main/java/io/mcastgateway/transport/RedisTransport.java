@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -65,6 +66,7 @@ public final class RedisTransport implements Transport {
             return 0""";
 
     private final Vertx vertx;
+    private final Function<String, String> sources;
     private final Redis redis;
     private final String server;
     private final String key;
@@ -110,8 +112,14 @@ public final class RedisTransport implements Transport {
     private StreamId sendPosition;
     private RedisConnection reader;
 
-    public RedisTransport(Vertx vertx, Redis redis, String server, GatewayConfig config, Collection<String> receivedChannels) {
+    /**
+     * @param sources a channel's senders as JSON (what {@code /api/sources} shows of it), shared every
+     *        third of the failover time by the writer of the channel
+     */
+    public RedisTransport(Vertx vertx, Redis redis, String server, GatewayConfig config, Collection<String> receivedChannels,
+            Function<String, String> sources) {
         this.vertx = vertx;
+        this.sources = sources;
         this.redis = redis;
         this.server = server;
         this.key = config.redis().key();
@@ -355,6 +363,15 @@ public final class RedisTransport implements Transport {
         }
         if (!check) {
             return;
+        }
+        for (Lease lease : leases.values()) {
+            if (lease.held) { // the senders as this writer counts them, for the replicas' /api/sources
+                String shared = sources.apply(lease.channel);
+                if (shared != null) {
+                    redis.send(Request.cmd(Command.SET).arg(sourcesKey(lease.channel)).arg(shared).arg("PX")
+                            .arg(failoverMillis * 3));
+                }
+            }
         }
         redis.send(Request.cmd(Command.XLEN).arg(key)).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -867,6 +884,15 @@ public final class RedisTransport implements Transport {
             return redis.send(Request.cmd(Command.XADD).arg(sendsKey).arg("MAXLEN").arg("~").arg(SENDS_RETAINED)
                     .arg("*").arg("c").arg(channel).arg("p").arg(Buffer.buffer(payload))).mapEmpty();
         });
+    }
+
+    @Override
+    public Future<String> sharedSources(String channel) {
+        return redis.send(Request.cmd(Command.GET).arg(sourcesKey(channel))).map(r -> r == null ? null : r.toString());
+    }
+
+    private String sourcesKey(String channel) {
+        return key + ":sources:" + channel;
     }
 
     @Override

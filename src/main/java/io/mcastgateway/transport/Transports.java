@@ -10,11 +10,17 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.LocalTransport;
 import io.mcastgateway.hub.Transport;
+import io.mcastgateway.stats.ChannelSources;
+import io.mcastgateway.stats.ChannelSourcesView;
+import io.mcastgateway.stats.SourceRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -39,12 +45,14 @@ public class Transports {
 
     @Produces
     @ApplicationScoped
-    Transport transport(Instance<LocalTransport> local, Instance<Redis> client, Vertx vertx, Channels channels) {
+    Transport transport(Instance<LocalTransport> local, Instance<Redis> client, Vertx vertx, Channels channels,
+            SourceRegistry registry, ObjectMapper json) {
         if (config.transport() == GatewayConfig.TransportKind.LOCAL) {
             return local.get();
         }
         List<String> received = channels.all().stream().filter(ChannelSpec::receive).map(ChannelSpec::name).toList();
-        RedisTransport transport = new RedisTransport(vertx, client.get(), server(), config, received);
+        RedisTransport transport = new RedisTransport(vertx, client.get(), server(), config, received,
+                channel -> sourcesJson(registry, json, channel));
         transport.start();
         redis = transport;
         return transport;
@@ -62,6 +70,19 @@ public class Transports {
         RedisTransport transport = redis;
         if (transport != null) {
             transport.stop(RELEASE_TIMEOUT);
+        }
+    }
+
+    private static String sourcesJson(SourceRegistry registry, ObjectMapper json, String channel) {
+        ChannelSources sources = registry.of(channel);
+        if (sources == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(new ChannelSourcesView(channel, sources.evicted(),
+                    sources.snapshot(System.currentTimeMillis())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

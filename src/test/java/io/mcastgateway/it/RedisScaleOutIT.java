@@ -156,6 +156,19 @@ class RedisScaleOutIT {
                 seqs.size() - before, lastId);
         assertThat(seqs).as("the burst exactly once, in order").isEqualTo(range(1, count));
         assertThat(seen.stream().filter(e -> e.name().equals("gap") || e.name().equals("reset"))).isEmpty();
+
+        // the replica's /api/sources: the burst's sender as the receiving gateway counts it
+        await().atMost(WAIT).until(() -> senders(b).stream().anyMatch(
+                j -> "json".equals(j.getString("format")) && j.getLong("lastSeq") == count && j.getLong("lost") == 0));
+    }
+
+    private static List<JsonObject> senders(URI gateway) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(gateway.resolve("/api/sources")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<JsonObject> senders = new ArrayList<>();
+        new io.vertx.core.json.JsonArray(body).forEach(channel -> ((JsonObject) channel).getJsonArray("sources")
+                .forEach(source -> senders.add((JsonObject) source)));
+        return senders;
     }
 
     @Test
