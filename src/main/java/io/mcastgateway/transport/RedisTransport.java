@@ -223,7 +223,7 @@ public final class RedisTransport implements Transport {
             standby.incrementAndGet();
             return;
         }
-        if (System.nanoTime() - lease.confirmedAt >= failoverNanos) {
+        if (lease.mayHaveExpired(System.nanoTime())) {
             // not renewed for the failover time (Redis unreachable, or this process stalled): the lease
             // may be another gateway's by now, so nothing is appended until Redis confirms it again
             dropped.incrementAndGet();
@@ -408,6 +408,14 @@ public final class RedisTransport implements Transport {
             this.key = RedisTransport.this.key + ":writer:" + channel;
         }
 
+        /**
+         * Whether the lease may have expired in Redis by {@code now} (nanoTime): not confirmed for the
+         * failover time, counted from when the last confirmed request was sent.
+         */
+        boolean mayHaveExpired(long now) {
+            return now - confirmedAt >= failoverNanos;
+        }
+
         void answered(Response response, long askedAt, Throwable failure) {
             asking = false;
             if (stopped) {
@@ -417,8 +425,7 @@ public final class RedisTransport implements Transport {
                 // Redis unreachable: once the lease may have expired, nothing more is queued (another
                 // gateway may write the channel by then); what is received counts as dropped until Redis
                 // answers whose the lease is
-                if (held && !unconfirmed
-                        && System.nanoTime() - confirmedAt >= TimeUnit.MILLISECONDS.toNanos(failoverMillis)) {
+                if (held && !unconfirmed && mayHaveExpired(System.nanoTime())) {
                     unconfirmed = true;
                     LOG.warnf("Channel %s: the writer lease could not be renewed for %d ms; not appending until Redis"
                             + " answers", channel, failoverMillis);
