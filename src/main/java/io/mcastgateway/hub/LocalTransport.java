@@ -11,7 +11,8 @@ import io.mcastgateway.config.GatewayConfig;
 /**
  * The in-memory transport: a replay ring and the subscribers of this process. Appending and
  * subscribing hold one lock, so a subscriber's replay and its first live event meet exactly.
- * Appending never waits on a subscriber: {@link Subscriber#offer} does not block.
+ * Appending never waits on a subscriber: live events go through the {@link Fanout}, a replay through
+ * {@link Subscriber#offer}, which does not block.
  */
 @ApplicationScoped
 @Typed(LocalTransport.class) // the Transport bean is chosen by mcast.transport (transport.Transports)
@@ -19,30 +20,22 @@ public class LocalTransport implements Transport {
 
     private final ReplayRing ring;
     private final List<Subscriber> subscribers = new ArrayList<>();
-    /** Subscribers given a frame since the last flush. */
-    private final List<Subscriber> pending = new ArrayList<>();
+    private final Fanout fanout;
 
     public LocalTransport(GatewayConfig config) {
         this.ring = new ReplayRing(config.stream().replaySize());
+        this.fanout = new Fanout(config.stream().buffer());
     }
 
     @Override
     public synchronized void append(StreamEvent event) {
         ring.add(event);
-        for (int i = 0, n = subscribers.size(); i < n; i++) {
-            Subscriber s = subscribers.get(i);
-            if (s.wants(event) && s.offer(event.frame())) {
-                pending.add(s);
-            }
-        }
+        fanout.publish(event);
     }
 
     @Override
     public synchronized void flush() {
-        for (int i = 0, n = pending.size(); i < n; i++) {
-            pending.get(i).flush();
-        }
-        pending.clear();
+        fanout.flush();
     }
 
     @Override
@@ -59,13 +52,14 @@ public class LocalTransport implements Transport {
             }
         }
         subscribers.add(subscriber);
+        fanout.add(subscriber);
         subscriber.flush(); // the replay (and a reset or gap before it) goes out now
     }
 
     @Override
     public synchronized void unsubscribe(Subscriber subscriber) {
         subscribers.remove(subscriber);
-        pending.remove(subscriber);
+        fanout.remove(subscriber);
     }
 
     @Override

@@ -1,16 +1,20 @@
 package io.mcastgateway.hub;
 
+import io.vertx.core.Context;
 
-/** A consumer of the event stream, fed by a {@link Transport}. */
+/**
+ * A consumer of the event stream, fed by a {@link Transport}: replayed frames through {@link #offer} and
+ * {@link #flush}, live events through a {@link Fanout} on its own event loop.
+ */
 public interface Subscriber {
 
     /** Whether this subscriber wants the event (its filter). */
     boolean wants(StreamEvent event);
 
     /**
-     * Queues a frame; it goes out at the next {@link #flush()}. Called on the thread that appends
-     * events: must never block and never slow the caller; a subscriber that cannot keep up drops frames
-     * on its own side.
+     * Queues a frame that is not a live event (a replayed event, a reset or gap before them); it goes out
+     * at the next {@link #flush()}, before any live event {@link #deliver}ed later. Called on the
+     * transport's thread: must never block; beyond its buffer a subscriber drops its oldest frames.
      *
      * @return true when this is the first frame since the last flush (the caller must flush it later)
      */
@@ -22,6 +26,19 @@ public interface Subscriber {
      * of many events rather than one write per event.
      */
     void flush();
+
+    /** The context of the event loop that writes to this subscriber: live events are handed to it there. */
+    Context context();
+
+    /**
+     * On its event loop ({@link #context()}), live events it {@link #wants}, in order: {@code frames[0]}
+     * to {@code frames[count - 1]}, to be written now (after whatever it was offered before). The array
+     * is reused after the call.
+     */
+    void deliver(byte[][] frames, int count);
+
+    /** On its event loop: it missed that many live events it wanted (it gets a gap before the next frames). */
+    void missed(long count);
 
     /** Its counters, for the stats API. */
     SubscriberInfo info();

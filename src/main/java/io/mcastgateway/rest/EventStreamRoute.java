@@ -132,7 +132,7 @@ public class EventStreamRoute {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
-        SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), response, filter,
+        SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), ctx.request().connection(), response, filter,
                 settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
         long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> subscriber.heartbeat());
         open.add(subscriber);

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.hub.Fanout;
 import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamEvent;
 import io.mcastgateway.hub.Subscriber;
@@ -104,6 +105,8 @@ public final class RedisTransport implements Transport {
 
     // reading, guarded by this
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Fanout fanout;
+    /** Subscribers still catching up that were offered a live event since the last flush. */
     private final List<Subscriber> pending = new ArrayList<>();
     private final List<CatchUp> catchUps = new ArrayList<>();
     /** What the reader delivered lately: recent Last-Event-IDs are replayed from it. */
@@ -133,6 +136,7 @@ public final class RedisTransport implements Transport {
         this.maxPending = config.redis().maxPending();
         this.replaySize = config.stream().replaySize();
         this.subscriberBuffer = config.stream().buffer();
+        this.fanout = new Fanout(config.stream().buffer());
         this.recent = new RecentEntries<>(replaySize);
         for (String channel : receivedChannels) {
             leases.put(channel, new Lease(channel));
@@ -579,13 +583,7 @@ public final class RedisTransport implements Transport {
                 if (e.event == null) {
                     continue;
                 }
-                StreamEvent event = e.event;
-                for (int i = 0, n = subscribers.size(); i < n; i++) {
-                    Subscriber s = subscribers.get(i);
-                    if (s.wants(event) && s.offer(event.frame())) {
-                        pending.add(s);
-                    }
-                }
+                fanout.publish(e.event);
                 for (int i = 0, n = catchUps.size(); i < n; i++) {
                     catchUps.get(i).live(e);
                 }
@@ -594,10 +592,11 @@ public final class RedisTransport implements Transport {
                 CatchUp c = catchUps.get(i);
                 if (c.after != null && c.after.compareTo(position) <= 0) {
                     catchUps.remove(i);
-                    subscribers.add(c.subscriber);
+                    live(c.subscriber);
                     pending.add(c.subscriber);
                 }
             }
+            fanout.flush();
             for (int i = 0, n = pending.size(); i < n; i++) {
                 pending.get(i).flush();
             }
@@ -713,7 +712,7 @@ public final class RedisTransport implements Transport {
     public void subscribe(Subscriber subscriber, String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank()) {
             synchronized (this) {
-                subscribers.add(subscriber);
+                live(subscriber);
             }
             subscriber.flush();
             return;
@@ -730,7 +729,7 @@ public final class RedisTransport implements Transport {
                         subscriber.offer(e.event.frame());
                     }
                 }
-                subscribers.add(subscriber);
+                live(subscriber);
             } else {
                 catchUps.add(catchUp);
             }
@@ -845,15 +844,22 @@ public final class RedisTransport implements Transport {
             catchUp.after = last;
             if (position == null || last.compareTo(position) <= 0) {
                 catchUps.remove(catchUp);
-                subscribers.add(s);
+                live(s);
             }
         }
         s.flush();
     }
 
+    /** From now on the subscriber gets live events (what it was offered goes first). */
+    private void live(Subscriber subscriber) {
+        subscribers.add(subscriber);
+        fanout.add(subscriber);
+    }
+
     @Override
     public synchronized void unsubscribe(Subscriber subscriber) {
         subscribers.remove(subscriber);
+        fanout.remove(subscriber);
         pending.remove(subscriber);
         catchUps.removeIf(c -> c.subscriber == subscriber);
     }

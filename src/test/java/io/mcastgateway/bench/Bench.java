@@ -48,11 +48,42 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Files.createDirectories(OUT);
+        List<String> arguments = List.of(args);
+        int only = arguments.indexOf("--only");
+        if (only >= 0) {
+            // one part, for judging a change quickly; the README is regenerated only from a whole run
+            String part = only + 1 < args.length ? args[only + 1] : "";
+            if (!PARTS.contains(part) || arguments.contains("--update-readme")) {
+                System.err.println("usage: bench/run [--update-readme | --only " + String.join("|", PARTS) + "]");
+                System.exit(2);
+            }
+            new Bench().runOnly(part);
+            return;
+        }
         Bench bench = new Bench();
         bench.run();
-        if (List.of(args).contains("--update-readme")) {
+        if (arguments.contains("--update-readme")) {
             bench.updateReadme(Path.of("README.md"));
         }
+    }
+
+    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh");
+
+    private void runOnly(String part) throws Exception {
+        machine();
+        switch (part) {
+            case "rate" -> {
+                Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
+                delivered.put("raw socket, 64 B", rawSteps(64));
+                delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
+                rateTable(delivered);
+            }
+            case "latency" -> latencyAndAllocation();
+            case "fanout" -> fanOut();
+            default -> jmh();
+        }
+        Files.writeString(OUT.resolve("report-" + part + ".md"), report);
+        System.out.println(report);
     }
 
     private void run() throws Exception {
@@ -98,7 +129,23 @@ public final class Bench {
                 .append(" CPUs (").append(cpu).append("), ").append(mem).append(", Linux ").append(kernel)
                 .append(", Java ").append(m.get("java").asText()).append(", net.core.rmem_max ").append(rmem)
                 .append(". Everything on `lo`: the gateway (`java -jar`, default settings but the group and ports),")
-                .append(" the load generator and the SSE clients are separate processes on the same machine.\n");
+                .append(" the load generator (`bench.Sender`) and the SSE clients (").append(clientName())
+                .append(") are separate processes on the same machine.\n");
+    }
+
+    /** The C client bench/run compiles (epoll, as the independent harness), else the Java one. */
+    static final Path C_CLIENTS = OUT.resolve("sse-clients");
+
+    private static Proc sseClients(Path log, int connections) {
+        if (Files.isExecutable(C_CLIENTS)) {
+            return Proc.start(List.of(C_CLIENTS.toString(), "127.0.0.1", String.valueOf(HTTP), "/api/events",
+                    String.valueOf(connections)), Map.of(), log, false);
+        }
+        return Proc.tool(log, "SseClients", "127.0.0.1", HTTP, "/api/events", connections);
+    }
+
+    private static String clientName() {
+        return Files.isExecutable(C_CLIENTS) ? "`bench/sse-clients.c` (C, epoll, one thread)" : "`bench.SseClients` (Java NIO, one thread)";
     }
 
     /** Sends each rate for STEP_SECONDS; returns the share delivered per rate (percent). */
@@ -136,7 +183,7 @@ public final class Bench {
         settings.put("MCAST_RECEIVER_LOG", log);
         String name = log + "-" + size + (variant == null ? "" : "-" + variant);
         try (Gateway gateway = new Gateway(name, settings);
-                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+                Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
             List<long[]> tags = new ArrayList<>();
             for (int rate : RATES) {
@@ -237,7 +284,7 @@ public final class Bench {
         long startedIn;
         long rss;
         try (Gateway gateway = new Gateway("latency", Map.of());
-                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+                Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             readyMillis = gateway.readyMillis;
             startedIn = gateway.startedInMillis();
             client.next(60);
@@ -299,7 +346,7 @@ public final class Bench {
     private void variantLatency(Map<String, JsonNode> latencies, String key, String label, String name,
             Map<String, String> env) throws Exception {
         try (Gateway gateway = new Gateway(name, env);
-                Proc client = Proc.tool(OUT.resolve("client.log"), "SseClients", "127.0.0.1", HTTP, "/api/events", 1)) {
+                Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
             send(nextTag++, 5_000, 64, 10_000); // warm-up, not reported
             gateway.awaitDelivered(10_000);
@@ -400,8 +447,7 @@ public final class Bench {
                 int n = run[0];
                 int rate = run[1];
                 long count = (long) rate * run[2];
-                try (Proc client = Proc.tool(OUT.resolve("fanout-client.log"), "SseClients", "127.0.0.1", HTTP,
-                        "/api/events", n)) {
+                try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n)) {
                     JsonNode ready = client.next(120);
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
@@ -431,7 +477,7 @@ public final class Bench {
                 }
             }
         }
-        report.append("\nThe clients are one process, one thread, parsing every stream (chunked HTTP, SSE, the JSON's")
+        report.append("\nThe clients are one process (").append(clientName()).append("), parsing every stream (chunked HTTP, SSE, the JSON's")
                 .append(" text): \"client CPU\" is the share of that thread's time it was busy. Well below 100 %, the")
                 .append(" client was not what limited the figures.\n");
     }
