@@ -20,7 +20,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
-import io.netty.channel.ChannelHandlerContext;
 
 /**
  * One SSE connection. Live events reach it on the connection's own event loop ({@link #deliver}, from
@@ -57,8 +56,8 @@ final class SseSubscriber implements Subscriber {
     private final byte[][] batch; // only touched on the connection's event loop
     private boolean parked; // likewise
     private final HttpConnection connection;
-    private ChannelHandlerContext encoder; // see encoder(); only touched on the connection's event loop
-    private boolean encoderKnown; // likewise
+    private HttpChunks.Writer chunks; // see chunks(); only touched on the connection's event loop
+    private boolean chunksKnown; // likewise
     private volatile boolean closed;
 
     SseSubscriber(Context context, HttpConnection connection, HttpServerResponse response, Filter filter, int buffer,
@@ -183,7 +182,7 @@ final class SseSubscriber implements Subscriber {
 
     /** Writes a gap (or null) and frames as chunks of at most MAX_CHUNK_BYTES (bigger when one frame is). */
     private void write(byte[] gap, byte[][] frames, int count) {
-        ChannelHandlerContext encoder = encoder();
+        HttpChunks.Writer chunks = chunks();
         int i = 0;
         while (gap != null || i < count) {
             int bytes = gap == null ? 0 : gap.length;
@@ -192,9 +191,9 @@ final class SseSubscriber implements Subscriber {
                 bytes += frames[end++].length;
             }
             // one copy into a pooled buffer of the exact size (no garbage), one write; released once written
-            int framing = encoder == null ? 0 : HttpChunks.framingBytes(bytes);
+            int framing = chunks == null ? 0 : HttpChunks.framingBytes(bytes);
             ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(bytes + framing, bytes + framing);
-            if (encoder != null) {
+            if (chunks != null) {
                 HttpChunks.writeHead(chunk, bytes);
             }
             if (gap != null) {
@@ -204,10 +203,9 @@ final class SseSubscriber implements Subscriber {
             for (int k = i; k < end; k++) {
                 chunk.writeBytes(frames[k]);
             }
-            if (encoder != null) {
+            if (chunks != null) {
                 HttpChunks.writeTail(chunk);
-                // below Vert.x's HTTP encoder: one buffer, no promise; Netty releases it once written
-                encoder.writeAndFlush(chunk, encoder.voidPromise());
+                chunks.write(chunk);
             } else {
                 response.write(Buffer.buffer(chunk)).onComplete(written -> chunk.release());
             }
@@ -218,17 +216,17 @@ final class SseSubscriber implements Subscriber {
     }
 
     /**
-     * Where a ready-made HTTP/1.1 chunk can be written, past Vert.x's response and Netty's HTTP encoder
+     * Where ready-made HTTP/1.1 chunks are written, past Vert.x's response and Netty's HTTP encoder
      * (their promises, the chunk's three buffers, and the listeners per write were half of the CPU a write
      * cost with 10,000 subscribers); null, and chunks go through the response, when the stream is not a
      * plain chunked HTTP/1.1 response (HTTP/2, HTTP/1.0, compression). Known once the head is written.
      */
-    private ChannelHandlerContext encoder() {
-        if (!encoderKnown && response.headWritten()) {
-            encoderKnown = true;
-            encoder = HttpChunks.encoderContext(connection, response);
+    private HttpChunks.Writer chunks() {
+        if (!chunksKnown && response.headWritten()) {
+            chunksKnown = true;
+            chunks = HttpChunks.writer(connection, response);
         }
-        return encoder;
+        return chunks;
     }
 
     void heartbeat() {
