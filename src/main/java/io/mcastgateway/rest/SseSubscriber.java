@@ -100,7 +100,7 @@ final class SseSubscriber implements Subscriber {
 
     /** Adds a frame to the queue, dropping the oldest when it is full; the caller holds its lock. */
     private void enqueue(byte[] frame) {
-        if (queue.size() >= capacity) {
+        while (queue.size() >= capacity) {
             queue.poll();
             droppedSinceGap++;
             dropped.incrementAndGet();
@@ -131,9 +131,14 @@ final class SseSubscriber implements Subscriber {
             }
         }
         if (count > 0) {
-            write(null, frames, count); // the usual case: nothing queued, nothing kept
-            if (response.writeQueueFull()) {
-                parked = true; // the client does not keep up: what follows waits for the drain handler
+            int written = write(null, frames, count); // the usual case: nothing queued, nothing kept
+            if (written < count || response.writeQueueFull()) {
+                parked = true; // the client does not keep up: the rest waits for the drain handler
+                synchronized (queue) {
+                    for (int i = written; i < count; i++) {
+                        enqueue(frames[i]);
+                    }
+                }
             }
         } else if (!parked) {
             drain();
@@ -173,18 +178,33 @@ final class SseSubscriber implements Subscriber {
             }
             more = !queue.isEmpty();
         }
-        write(missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null, batch, events);
+        int written = write(missed > 0 ? SseFrames.gap(missed, "slow-consumer") : null, batch, events);
+        if (written < events) { // the connection is full: the rest goes back to the front, in order
+            parked = true;
+            synchronized (queue) {
+                for (int i = events - 1; i >= written; i--) {
+                    queue.addFirst(batch[i]);
+                }
+            }
+        }
         java.util.Arrays.fill(batch, 0, events, null);
-        if (more && drainPending.compareAndSet(false, true)) {
+        if (more && !parked && drainPending.compareAndSet(false, true)) {
             context.runOnContext(drainTask);
         }
     }
 
-    /** Writes a gap (or null) and frames as chunks of at most MAX_CHUNK_BYTES (bigger when one frame is). */
-    private void write(byte[] gap, byte[][] frames, int count) {
+    /**
+     * Writes a gap (or null) and frames as chunks of at most MAX_CHUNK_BYTES (bigger when one frame is),
+     * while the connection's write queue has room (the first chunk always): returns how many frames
+     * were written, so what the client has not read yet stays bounded.
+     */
+    private int write(byte[] gap, byte[][] frames, int count) {
         HttpChunks.Writer chunks = chunks();
         int i = 0;
         while (gap != null || i < count) {
+            if (i > 0 && response.writeQueueFull()) {
+                break;
+            }
             int bytes = gap == null ? 0 : gap.length;
             int end = i;
             while (end < count && (end == i || bytes + frames[end].length <= MAX_CHUNK_BYTES)) {
@@ -213,6 +233,7 @@ final class SseSubscriber implements Subscriber {
             stats.addDelivered(end - i);
             i = end;
         }
+        return i;
     }
 
     /**

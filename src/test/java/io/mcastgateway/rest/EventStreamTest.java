@@ -75,6 +75,40 @@ class EventStreamTest {
         }
     }
 
+    /**
+     * HTTP/1.1 streams get hand-made chunks written below Vert.x's encoder; an HTTP/1.0 client gets no
+     * chunked encoding at all (the frames as they are, through Vert.x's response).
+     */
+    @Test
+    void shouldStreamToAnHttp10ClientWithoutChunkedEncoding() throws Exception {
+        String text = "http/1.0 " + UUID.randomUUID();
+        try (java.net.Socket socket = new java.net.Socket(events.getHost(), events.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /api/events HTTP/1.0\r\nHost: " + events.getHost() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder received = new StringBuilder();
+            long deadline = System.currentTimeMillis() + WAIT.toMillis();
+            boolean sent = false;
+            byte[] buf = new byte[8192];
+            while (!received.toString().contains(text + "\"}\n\n") && System.currentTimeMillis() < deadline) {
+                if (!sent && received.toString().contains("retry: ")) { // the stream is open: subscribed
+                    Multicast.send(sender, text);
+                    sent = true;
+                }
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                received.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            String stream = received.toString();
+            assertThat(stream).startsWith("HTTP/1.0 200").doesNotContainIgnoringCase("transfer-encoding");
+            String body = stream.substring(stream.indexOf("\r\n\r\n") + 4);
+            assertThat(body).startsWith("retry: ").contains("event: datagram\ndata: {").contains("\"text\":\"" + text + "\"}\n\n");
+        }
+    }
+
     @Test
     void shouldDeliverEachDatagramOnceToEverySubscriber() {
         String text = "both " + UUID.randomUUID();
