@@ -37,6 +37,9 @@ final class Gateway implements AutoCloseable {
                 "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(Bench.HTTP),
                 "MCAST_SENDER_ENABLED", "false", "MCAST_TTL", "0", "QUARKUS_SHUTDOWN_DELAY", "0s"));
         env.putAll(settings);
+        if (status("/q/health/ready") != -1) { // else the figures would be another process's
+            throw new IllegalStateException("something already answers on port " + Bench.HTTP + ": stop it first");
+        }
         long start = System.nanoTime();
         proc = Proc.start(List.of(Bench.JAVA, "-jar", JAR.toString()), env, log, true);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -75,16 +75,41 @@ class FanoutTest {
     }
 
     @Test
-    void shouldDropTheOldestAndCountThemPerSubscriberWhenItsEventLoopFallsBehind() throws Exception {
+    void shouldDropTheOldestAndCountThemPerSubscriberWhenItsEventLoopFallsBehindByMoreThanBacklogAndBytes()
+            throws Exception {
         Fanout fanout = new Fanout(100);
         Context context = vertx.getOrCreateContext();
         Recorder all = new Recorder(context, e -> true);
         Recorder even = new Recorder(context, e -> e.channel().equals("even"));
         fanout.add(all);
         fanout.add(even);
+        int large = 128 * 1024; // 100 such events are more than Fanout.BACKLOG_BYTES
+        whileBlocked(context, () -> publish(fanout, 1, 250, large));
+        all.awaitFrames(100);
+        even.awaitFrames(50);
+        assertEquals(range(151, 250, 1), all.frames(), "the newest 100 events");
+        assertEquals(150, all.missed());
+        assertEquals(range(152, 250, 2), even.frames());
+        assertEquals(75, even.missed(), "only the dropped events its filter wanted");
+    }
+
+    @Test
+    void shouldKeepMoreThanBacklogEventsWhileTheyAreFewBytes() throws Exception {
+        Fanout fanout = new Fanout(100);
+        Context context = vertx.getOrCreateContext();
+        Recorder all = new Recorder(context, e -> true);
+        fanout.add(all);
+        whileBlocked(context, () -> publish(fanout, 1, 5000, 64));
+        all.awaitFrames(5000);
+        assertEquals(range(1, 5000, 1), all.frames());
+        assertEquals(0, all.missed());
+    }
+
+    /** Runs {@code work} while the context's event loop is busy elsewhere, then lets the loop go on. */
+    private static void whileBlocked(Context context, Runnable work) throws InterruptedException {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        context.runOnContext(v -> { // the event loop is busy elsewhere
+        context.runOnContext(v -> {
             blocked.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -93,19 +118,19 @@ class FanoutTest {
             }
         });
         assertTrue(blocked.await(5, TimeUnit.SECONDS));
-        for (int i = 1; i <= 250; i++) {
-            fanout.publish(event(i));
+        work.run();
+        release.countDown();
+    }
+
+    /** Events from..to with frames of {@code size} bytes, flushed every 10. */
+    private static void publish(Fanout fanout, int from, int to, int size) {
+        for (int i = from; i <= to; i++) {
+            fanout.publish(event(i, size));
             if (i % 10 == 0) {
                 fanout.flush();
             }
         }
-        release.countDown();
-        all.awaitFrames(100);
-        even.awaitFrames(50);
-        assertEquals(range(151, 250, 1), all.frames(), "the newest 100 events");
-        assertEquals(150, all.missed());
-        assertEquals(range(152, 250, 2), even.frames());
-        assertEquals(75, even.missed(), "only the dropped events its filter wanted");
+        fanout.flush();
     }
 
     private Context otherLoop(Context context) {
@@ -120,8 +145,15 @@ class FanoutTest {
     }
 
     private static StreamEvent event(int n) {
-        return new StreamEvent(n, "e", n % 2 == 0 ? "even" : "odd", "239.1.1.1", "10.0.0.1", "10.0.0.1:1",
-                Integer.toString(n).getBytes(StandardCharsets.US_ASCII));
+        return event(n, 0);
+    }
+
+    /** An event whose frame is its number, padded with spaces to {@code size} bytes. */
+    private static StreamEvent event(int n, int size) {
+        byte[] number = Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = java.util.Arrays.copyOf(number, Math.max(size, number.length));
+        java.util.Arrays.fill(frame, number.length, frame.length, (byte) ' ');
+        return new StreamEvent(n, "e", n % 2 == 0 ? "even" : "odd", "239.1.1.1", "10.0.0.1", "10.0.0.1:1", frame);
     }
 
     private static List<String> range(int from, int to, int step) {
@@ -170,7 +202,7 @@ class FanoutTest {
             checkLoop();
             calls++;
             for (int i = 0; i < count; i++) {
-                frames.add(new String(given[i], StandardCharsets.US_ASCII));
+                frames.add(new String(given[i], StandardCharsets.US_ASCII).trim());
             }
             notifyAll();
         }
