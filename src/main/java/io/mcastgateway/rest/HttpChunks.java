@@ -65,7 +65,7 @@ final class HttpChunks {
         Channel channel = base.channel();
         ChannelPipeline pipeline = channel.pipeline();
         ChannelHandlerContext encoder = pipeline.context("httpEncoder");
-        if (encoder == null || pipeline.get("deflater") != null || pipeline.get("h2c") != null) {
+        if (encoder == null || pipeline.get("deflater") != null) {
             return null;
         }
         return new Writer(channel, encoder, socketBelow(channel, pipeline));
@@ -117,11 +117,18 @@ final class HttpChunks {
         private final Channel channel;
         private final ChannelHandlerContext encoder;
         private final WritableByteChannel socket;
+        /** Chunks the socket took whole; on the event loop only (read by tests). */
+        long straightToSocket;
 
         Writer(Channel channel, ChannelHandlerContext encoder, WritableByteChannel socket) {
             this.channel = channel;
             this.encoder = encoder;
             this.socket = socket;
+        }
+
+        /** Whether chunks can go straight to the socket (plain NIO socket below the encoder). */
+        boolean direct() {
+            return socket != null;
         }
 
         /** Writes the chunk (its readable bytes) and releases it once written. */
@@ -138,6 +145,7 @@ final class HttpChunks {
                     }
                     if (!chunk.isReadable()) {
                         chunk.release();
+                        straightToSocket++;
                         return;
                     }
                 }
