@@ -16,7 +16,8 @@ public interface Subscriber {
      * at the next {@link #flush()}, before any live event {@link #deliver}ed later. Called on the
      * transport's thread: must never block; beyond its buffer a subscriber drops its oldest frames.
      *
-     * @return true when this is the first frame since the last flush (the caller must flush it later)
+     * @return true when no other frame waits (the caller must {@link #flush()} later; with others waiting, a
+     *         drain is already due)
      */
     boolean offer(byte[] frame);
 
