@@ -34,6 +34,9 @@ public final class Fanout {
     /** Frame bytes an event loop may have waiting beyond {@code backlog} events. */
     static final long BACKLOG_BYTES = 8L << 20;
 
+    /** Numbers the batches every loop hands out, unique in the process (fan-outs of earlier dev-mode runs too). */
+    private static final AtomicLong BATCHES = new AtomicLong();
+
     private final int backlog;
     private final Map<EventLoop, Loop> loops = new HashMap<>();
     private final Map<Subscriber, Member> members = new IdentityHashMap<>();
@@ -238,6 +241,7 @@ public final class Fanout {
             }
             left.clear();
             int events = working.size;
+            long batchNumber = BATCHES.incrementAndGet();
             if (wanted.length < events) {
                 wanted = new byte[Math.max(events, wanted.length * 2)][];
             }
@@ -256,7 +260,7 @@ public final class Fanout {
                     }
                 }
                 if (k > 0) {
-                    subscriber.deliver(wanted, k);
+                    subscriber.deliver(wanted, k, k == events ? batchNumber : 0);
                     most = Math.max(most, k);
                 }
             }

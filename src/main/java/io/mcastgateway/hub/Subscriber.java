@@ -34,9 +34,11 @@ public interface Subscriber {
     /**
      * On its event loop ({@link #context()}), live events it {@link #wants}, in order: {@code frames[0]}
      * to {@code frames[count - 1]}, to be written now (after whatever it was offered before). The array
-     * is reused after the call.
+     * is reused after the call. {@code batch} is not 0 when these are all the events of a batch of this
+     * event loop: every subscriber given the same number got the same frames (what is made of them can
+     * be shared); 0 when they are this subscriber's own selection.
      */
-    void deliver(byte[][] frames, int count);
+    void deliver(byte[][] frames, int count, long batch);
 
     /** On its event loop: it missed that many live events it wanted (it gets a gap before the next frames). */
     void missed(long count);

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -117,7 +118,7 @@ final class SseSubscriber implements Subscriber {
     }
 
     @Override
-    public void deliver(byte[][] frames, int count) {
+    public void deliver(byte[][] frames, int count, long batch) {
         if (closed) {
             return;
         }
@@ -131,7 +132,8 @@ final class SseSubscriber implements Subscriber {
             }
         }
         if (count > 0) {
-            int written = write(null, frames, count); // the usual case: nothing queued, nothing kept
+            int written = batch != 0 && writeShared(frames, count, batch) ? count
+                    : write(null, frames, count); // the usual case: nothing queued, nothing kept
             if (written < count || response.writeQueueFull()) {
                 parked = true; // the client does not keep up: the rest waits for the drain handler
                 synchronized (queue) {
@@ -235,6 +237,67 @@ final class SseSubscriber implements Subscriber {
         }
         return i;
     }
+
+    /**
+     * Writes a whole batch of the event loop as the chunk made for the first subscriber that got it:
+     * every other subscriber given the same batch writes the same bytes (a duplicate of the buffer, no
+     * copy). False, and nothing written, when the stream takes no hand-made chunks or the batch is
+     * larger than one chunk.
+     */
+    private boolean writeShared(byte[][] frames, int count, long batch) {
+        HttpChunks.Writer chunks = chunks();
+        if (chunks == null) {
+            return false;
+        }
+        SharedChunk shared = SHARED.get();
+        if (shared.batch != batch) {
+            int bytes = 0;
+            for (int i = 0; i < count; i++) {
+                bytes += frames[i].length;
+            }
+            if (bytes > MAX_CHUNK_BYTES) {
+                return false;
+            }
+            shared.set(batch, chunk(frames, count, bytes));
+        }
+        chunks.write(shared.chunk.retainedDuplicate());
+        delivered.addAndGet(count);
+        stats.addDelivered(count);
+        return true;
+    }
+
+    /** Frames as one HTTP/1.1 chunk in a pooled buffer of the exact size. */
+    private static ByteBuf chunk(byte[][] frames, int count, int bytes) {
+        int size = bytes + HttpChunks.framingBytes(bytes);
+        ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(size, size);
+        HttpChunks.writeHead(chunk, bytes);
+        for (int i = 0; i < count; i++) {
+            chunk.writeBytes(frames[i]);
+        }
+        HttpChunks.writeTail(chunk);
+        return chunk;
+    }
+
+    /** The chunk of the last whole batch this event loop wrote, kept until the next one. */
+    private static final class SharedChunk {
+        long batch;
+        ByteBuf chunk;
+
+        void set(long batch, ByteBuf chunk) {
+            if (this.chunk != null) {
+                this.chunk.release();
+            }
+            this.batch = batch;
+            this.chunk = chunk;
+        }
+    }
+
+    private static final FastThreadLocal<SharedChunk> SHARED = new FastThreadLocal<>() {
+        @Override
+        protected SharedChunk initialValue() {
+            return new SharedChunk();
+        }
+    };
 
     /**
      * Where ready-made HTTP/1.1 chunks are written, past Vert.x's response and Netty's HTTP encoder

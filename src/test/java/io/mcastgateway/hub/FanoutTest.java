@@ -198,7 +198,7 @@ class FanoutTest {
         }
 
         @Override
-        public synchronized void deliver(byte[][] given, int count) {
+        public synchronized void deliver(byte[][] given, int count, long batch) {
             checkLoop();
             calls++;
             for (int i = 0; i < count; i++) {

@@ -77,7 +77,7 @@ public class HubBenchmark {
         }
 
         @Override
-        public void deliver(byte[][] frames, int count) {
+        public void deliver(byte[][] frames, int count, long batch) {
             last = frames[count - 1];
         }
 
