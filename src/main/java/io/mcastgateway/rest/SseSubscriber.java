@@ -213,20 +213,9 @@ final class SseSubscriber implements Subscriber {
                 bytes += frames[end++].length;
             }
             // one copy into a pooled buffer of the exact size (no garbage), one write; released once written
-            int framing = chunks == null ? 0 : HttpChunks.framingBytes(bytes);
-            ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(bytes + framing, bytes + framing);
+            ByteBuf chunk = chunk(gap, frames, i, end, bytes, chunks != null);
+            gap = null;
             if (chunks != null) {
-                HttpChunks.writeHead(chunk, bytes);
-            }
-            if (gap != null) {
-                chunk.writeBytes(gap);
-                gap = null;
-            }
-            for (int k = i; k < end; k++) {
-                chunk.writeBytes(frames[k]);
-            }
-            if (chunks != null) {
-                HttpChunks.writeTail(chunk);
                 chunks.write(chunk);
             } else {
                 response.write(Buffer.buffer(chunk)).onComplete(written -> chunk.release());
@@ -258,7 +247,7 @@ final class SseSubscriber implements Subscriber {
             if (bytes > MAX_CHUNK_BYTES) {
                 return false;
             }
-            shared.set(batch, chunk(frames, count, bytes));
+            shared.set(batch, chunk(null, frames, 0, count, bytes, true));
         }
         chunks.write(shared.chunk.retainedDuplicate());
         delivered.addAndGet(count);
@@ -266,15 +255,25 @@ final class SseSubscriber implements Subscriber {
         return true;
     }
 
-    /** Frames as one HTTP/1.1 chunk in a pooled buffer of the exact size. */
-    private static ByteBuf chunk(byte[][] frames, int count, int bytes) {
-        int size = bytes + HttpChunks.framingBytes(bytes);
+    /**
+     * A gap (or null) and {@code frames[from]} to {@code frames[to - 1]} ({@code bytes} in all) in a pooled
+     * buffer of the exact size; {@code framed}: as a hand-made HTTP/1.1 chunk.
+     */
+    private static ByteBuf chunk(byte[] gap, byte[][] frames, int from, int to, int bytes, boolean framed) {
+        int size = bytes + (framed ? HttpChunks.framingBytes(bytes) : 0);
         ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(size, size);
-        HttpChunks.writeHead(chunk, bytes);
-        for (int i = 0; i < count; i++) {
+        if (framed) {
+            HttpChunks.writeHead(chunk, bytes);
+        }
+        if (gap != null) {
+            chunk.writeBytes(gap);
+        }
+        for (int i = from; i < to; i++) {
             chunk.writeBytes(frames[i]);
         }
-        HttpChunks.writeTail(chunk);
+        if (framed) {
+            HttpChunks.writeTail(chunk);
+        }
         return chunk;
     }
 
