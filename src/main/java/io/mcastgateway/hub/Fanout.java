@@ -3,7 +3,7 @@ package io.mcastgateway.hub;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +39,8 @@ public final class Fanout {
 
     private final int backlog;
     private final Map<EventLoop, Loop> loops = new HashMap<>();
-    private final Map<Subscriber, Member> members = new IdentityHashMap<>();
+    /** Every subscriber, in the order they came (subscribers do not override equals: by identity). */
+    private final Map<Subscriber, Member> members = new LinkedHashMap<>();
     /** The loops that serve at least one subscriber. */
     private Loop[] active = new Loop[0];
     /** Events published so far; the next one is number {@code published + 1}. */
@@ -61,7 +62,7 @@ public final class Fanout {
         members.put(subscriber, member);
         loop.join(member);
         if (loop.producerMembers.size() == 1) {
-            active = loops.values().stream().filter(l -> !l.producerMembers.isEmpty()).toArray(Loop[]::new);
+            refreshActive();
         }
     }
 
@@ -73,8 +74,22 @@ public final class Fanout {
         Loop loop = member.loop;
         loop.leave(member);
         if (loop.producerMembers.isEmpty()) {
-            active = loops.values().stream().filter(l -> !l.producerMembers.isEmpty()).toArray(Loop[]::new);
+            refreshActive();
         }
+    }
+
+    /** A loop got its first subscriber or lost its last one. */
+    private void refreshActive() {
+        active = loops.values().stream().filter(l -> !l.producerMembers.isEmpty()).toArray(Loop[]::new);
+    }
+
+    /** The subscribers, a copy, in the order they came. */
+    public List<Subscriber> subscribers() {
+        return List.copyOf(members.keySet());
+    }
+
+    public int size() {
+        return members.size();
     }
 
     /** Adds an event for every subscriber that wants it; they get it at the next {@link #flush()}. */

@@ -1,6 +1,5 @@
 package io.mcastgateway.hub;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +18,6 @@ import io.mcastgateway.config.GatewayConfig;
 public class LocalTransport implements Transport {
 
     private final ReplayRing ring;
-    private final List<Subscriber> subscribers = new ArrayList<>();
     private final Fanout fanout;
 
     public LocalTransport(GatewayConfig config) {
@@ -51,25 +49,23 @@ public class LocalTransport implements Transport {
                 }
             }
         }
-        subscribers.add(subscriber);
         fanout.add(subscriber);
         subscriber.flush(); // the replay (and a reset or gap before it) goes out now
     }
 
     @Override
     public synchronized void unsubscribe(Subscriber subscriber) {
-        subscribers.remove(subscriber);
         fanout.remove(subscriber);
     }
 
     @Override
     public synchronized List<Subscriber> subscribers() {
-        return List.copyOf(subscribers);
+        return fanout.subscribers();
     }
 
     @Override
     public synchronized int subscriberCount() {
-        return subscribers.size();
+        return fanout.size();
     }
 
     @Override

@@ -104,7 +104,7 @@ public final class RedisTransport implements Transport {
     private long nextWriterAttempt;
 
     // reading, guarded by this
-    private final List<Subscriber> subscribers = new ArrayList<>();
+    /** The subscribers of this process that get live events (those catching up wait in catchUps). */
     private final Fanout fanout;
     /** Subscribers still catching up that were offered a live event since the last flush. */
     private final List<Subscriber> pending = new ArrayList<>();
@@ -592,7 +592,7 @@ public final class RedisTransport implements Transport {
                 CatchUp c = catchUps.get(i);
                 if (c.after != null && c.after.compareTo(position) <= 0) {
                     catchUps.remove(i);
-                    live(c.subscriber);
+                    fanout.add(c.subscriber);
                     pending.add(c.subscriber);
                 }
             }
@@ -712,7 +712,7 @@ public final class RedisTransport implements Transport {
     public void subscribe(Subscriber subscriber, String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank()) {
             synchronized (this) {
-                live(subscriber);
+                fanout.add(subscriber);
             }
             subscriber.flush();
             return;
@@ -729,7 +729,7 @@ public final class RedisTransport implements Transport {
                         subscriber.offer(e.event.frame());
                     }
                 }
-                live(subscriber);
+                fanout.add(subscriber);
             } else {
                 catchUps.add(catchUp);
             }
@@ -844,21 +844,14 @@ public final class RedisTransport implements Transport {
             catchUp.after = last;
             if (position == null || last.compareTo(position) <= 0) {
                 catchUps.remove(catchUp);
-                live(s);
+                fanout.add(s);
             }
         }
         s.flush();
     }
 
-    /** From now on the subscriber gets live events (what it was offered goes first). */
-    private void live(Subscriber subscriber) {
-        subscribers.add(subscriber);
-        fanout.add(subscriber);
-    }
-
     @Override
     public synchronized void unsubscribe(Subscriber subscriber) {
-        subscribers.remove(subscriber);
         fanout.remove(subscriber);
         pending.remove(subscriber);
         catchUps.removeIf(c -> c.subscriber == subscriber);
@@ -866,14 +859,14 @@ public final class RedisTransport implements Transport {
 
     @Override
     public synchronized List<Subscriber> subscribers() {
-        List<Subscriber> all = new ArrayList<>(subscribers);
+        List<Subscriber> all = new ArrayList<>(fanout.subscribers());
         catchUps.forEach(c -> all.add(c.subscriber));
         return all;
     }
 
     @Override
     public synchronized int subscriberCount() {
-        return subscribers.size() + catchUps.size();
+        return fanout.size() + catchUps.size();
     }
 
     @Override
