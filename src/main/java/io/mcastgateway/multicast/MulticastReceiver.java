@@ -184,9 +184,10 @@ public class MulticastReceiver {
             return;
         }
         int size = payload.readableBytes();
-        ExtLogRecord record = new ExtLogRecord(Level.INFO, "Receive data from %s: %s", FormatStyle.PRINTF,
-                LOG_NAME);
-        record.setParameters(new Object[] { event.source(), preview(payload) });
+        // the message made here, not a printf template for the handler's thread: String.format's parser
+        // allocated more than the line itself
+        String message = "Receive data from " + event.source() + ": " + preview(payload);
+        ExtLogRecord record = new ExtLogRecord(Level.INFO, message, FormatStyle.NO_FORMAT, LOG_NAME);
         record.setLoggerName(LOG_NAME);
         record.putMdc(MDC_CHANNEL, event.channel());
         record.putMdc(MDC_SOURCE, event.source());

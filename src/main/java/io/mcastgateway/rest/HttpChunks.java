@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 
@@ -133,24 +134,55 @@ final class HttpChunks {
 
         /** Writes the chunk (its readable bytes) and releases it once written. */
         void write(ByteBuf chunk) {
-            if (socket != null) {
-                ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
-                if (queued != null && queued.totalPendingWriteBytes() == 0 && channel.isActive()) { // nothing queued, flushed or not
-                    try {
-                        chunk.skipBytes(socket.write(chunk.internalNioBuffer(chunk.readerIndex(), chunk.readableBytes())));
-                    } catch (IOException e) {
-                        chunk.release();
-                        channel.close(); // the connection's close handler cleans up
-                        return;
-                    }
-                    if (!chunk.isReadable()) {
-                        chunk.release();
-                        straightToSocket++;
-                        return;
-                    }
+            if (nothingQueued()) {
+                try {
+                    chunk.skipBytes(socket.write(chunk.internalNioBuffer(chunk.readerIndex(), chunk.readableBytes())));
+                } catch (IOException e) {
+                    chunk.release();
+                    channel.close(); // the connection's close handler cleans up
+                    return;
+                }
+                if (!chunk.isReadable()) {
+                    chunk.release();
+                    straightToSocket++;
+                    return;
                 }
             }
             encoder.writeAndFlush(chunk, encoder.voidPromise()); // Netty releases it once written
+        }
+
+        /**
+         * Writes a chunk that other streams on this event loop write too; it stays the caller's.
+         * {@code view} is a NIO buffer over the chunk's memory from index 0, made once for all of those
+         * streams: while nothing is queued the socket writes from it, so a stream costs no buffer object
+         * (a duplicate's NIO view per stream and batch was most of what the event loop allocated). What
+         * the socket does not take goes through the pipeline as a duplicate of the rest.
+         */
+        void writeShared(ByteBuf chunk, ByteBuffer view) {
+            int written = 0;
+            if (nothingQueued()) {
+                view.limit(chunk.writerIndex()).position(chunk.readerIndex());
+                try {
+                    written = socket.write(view);
+                } catch (IOException e) {
+                    channel.close(); // the connection's close handler cleans up
+                    return;
+                }
+                if (written == chunk.readableBytes()) {
+                    straightToSocket++;
+                    return;
+                }
+            }
+            encoder.writeAndFlush(chunk.retainedDuplicate().skipBytes(written), encoder.voidPromise());
+        }
+
+        /** Whether the socket may be written directly: plain NIO, open, nothing queued by Netty (flushed or not). */
+        private boolean nothingQueued() {
+            if (socket == null) {
+                return false;
+            }
+            ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+            return queued != null && queued.totalPendingWriteBytes() == 0 && channel.isActive();
         }
     }
 }

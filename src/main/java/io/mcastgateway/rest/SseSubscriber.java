@@ -1,5 +1,6 @@
 package io.mcastgateway.rest;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -229,8 +230,8 @@ final class SseSubscriber implements Subscriber {
 
     /**
      * Writes a whole batch of the event loop as the chunk made for the first subscriber that got it:
-     * every other subscriber given the same batch writes the same bytes (a duplicate of the buffer, no
-     * copy). False, and nothing written, when the stream takes no hand-made chunks or the batch is
+     * every other subscriber given the same batch writes the same bytes (no copy, no buffer object per
+     * subscriber). False, and nothing written, when the stream takes no hand-made chunks or the batch is
      * larger than one chunk.
      */
     private boolean writeShared(byte[][] frames, int count, long batch) {
@@ -247,9 +248,9 @@ final class SseSubscriber implements Subscriber {
             if (bytes > MAX_CHUNK_BYTES) {
                 return false;
             }
-            shared.set(batch, chunk(null, frames, 0, count, bytes, true));
+            fill(shared.next(batch, bytes + HttpChunks.framingBytes(bytes)), null, frames, 0, count, bytes, true);
         }
-        chunks.write(shared.chunk.retainedDuplicate());
+        chunks.writeShared(shared.chunk, shared.view);
         delivered.addAndGet(count);
         stats.addDelivered(count);
         return true;
@@ -261,7 +262,11 @@ final class SseSubscriber implements Subscriber {
      */
     private static ByteBuf chunk(byte[] gap, byte[][] frames, int from, int to, int bytes, boolean framed) {
         int size = bytes + (framed ? HttpChunks.framingBytes(bytes) : 0);
-        ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(size, size);
+        return fill(PooledByteBufAllocator.DEFAULT.directBuffer(size, size), gap, frames, from, to, bytes, framed);
+    }
+
+    private static ByteBuf fill(ByteBuf chunk, byte[] gap, byte[][] frames, int from, int to, int bytes,
+            boolean framed) {
         if (framed) {
             HttpChunks.writeHead(chunk, bytes);
         }
@@ -277,17 +282,30 @@ final class SseSubscriber implements Subscriber {
         return chunk;
     }
 
-    /** The chunk of the last whole batch this event loop wrote, kept until the next one. */
+    /**
+     * The chunk of the last whole batch this event loop wrote, and a NIO view of its memory. The next
+     * batch is written into the same buffer when no stream still needs the last one (nothing of it waits
+     * in Netty's queue: its reference count is back to one), so a batch costs no buffer and no garbage.
+     */
     private static final class SharedChunk {
+        private static final int MIN_CAPACITY = 16 * 1024;
         long batch;
         ByteBuf chunk;
+        ByteBuffer view;
 
-        void set(long batch, ByteBuf chunk) {
-            if (this.chunk != null) {
-                this.chunk.release();
-            }
+        /** An empty chunk of at least {@code size} bytes for the batch. */
+        ByteBuf next(long batch, int size) {
             this.batch = batch;
-            this.chunk = chunk;
+            if (chunk != null && chunk.refCnt() == 1 && chunk.capacity() >= size) {
+                return chunk.clear();
+            }
+            if (chunk != null) {
+                chunk.release(); // the streams whose copies wait in Netty's queue hold their own references
+            }
+            int capacity = Math.max(size, MIN_CAPACITY);
+            chunk = PooledByteBufAllocator.DEFAULT.directBuffer(capacity, capacity);
+            view = chunk.nioBuffer(0, capacity);
+            return chunk;
         }
     }
 

@@ -6,10 +6,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -48,6 +51,35 @@ class ReceiverTuningTest {
         // a batch of 32 reads of 64 KiB stays under a quarter of a chunk: the chunk is never freed
         assertThat(32L * 65536).isLessThan(metric.chunkSize() / 4);
         assertThat(metric.numDirectArenas()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldServeReadBuffersFromTheReadingThreadsCacheNotTheArena() throws Exception {
+        var pool = (PooledByteBufAllocator) ReadAllocatorTuning
+                .bufferAllocatorInEffect(receiver.receivers().get(0).socket());
+        PoolArenaMetric arena = pool.metric().directArenas().get(0);
+        long normalBefore = arena.numNormalAllocations();
+        long smallBefore = arena.numSmallAllocations();
+        var handle = ReadAllocatorTuning.inEffect(receiver.receivers().get(0).socket()).newHandle();
+        // on an event-loop thread (a FastThreadLocalThread), as Netty reads: a batch, released, read again
+        Thread reader = new FastThreadLocalThread(() -> {
+            for (int round = 0; round < 3; round++) {
+                ByteBuf[] batch = new ByteBuf[ReadAllocatorTuning.READS_PER_WAKEUP];
+                for (int i = 0; i < batch.length; i++) {
+                    batch[i] = handle.allocate(pool);
+                }
+                for (ByteBuf b : batch) {
+                    b.release();
+                }
+            }
+        });
+        reader.start();
+        reader.join(10_000);
+
+        // a 64 KiB read is a "small" size of this pool (never a run of pages from the chunk's tree),
+        // and the second and third batches came from the thread's cache, not the arena
+        assertThat(arena.numNormalAllocations() - normalBefore).isZero();
+        assertThat(arena.numSmallAllocations() - smallBefore).isLessThanOrEqualTo(ReadAllocatorTuning.READS_PER_WAKEUP);
     }
 
     @Test

@@ -1,15 +1,22 @@
 package io.mcastgateway.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Hand-made HTTP/1.1 chunks written past Vert.x's encoder, on a real Vert.x HTTP server on lo, read by
@@ -87,5 +96,66 @@ class HttpChunksTest {
         assertThat(writer.direct()).as("the NIO socket is reachable below the encoder").isTrue();
         assertThat(writer.straightToSocket).as("chunks written while Netty's queue was empty: all but the first")
                 .isEqualTo(SIZES.length - 1);
+    }
+
+    @Test
+    void shouldWriteOneSharedChunkToEveryStreamWhenOneClientDoesNotReadForAWhile() throws Exception {
+        // one event loop, as the streams that share a chunk; 64 KiB written 200 times (12.5 MiB) to each
+        // stream: the stream whose client does not read fills its socket, and the rest of what it is given
+        // (partial writes and whole chunks) goes through Netty's queue
+        int copies = 200;
+        String body = "y".repeat(65_535) + "|";
+        Vertx one = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        List<HttpChunks.Writer> shared = new CopyOnWriteArrayList<>();
+        List<HttpServerResponse> responses = new CopyOnWriteArrayList<>();
+        CountDownLatch written = new CountDownLatch(1);
+        AtomicReference<ByteBuf> sharedChunk = new AtomicReference<>();
+        try {
+            HttpServer two = one.createHttpServer().requestHandler(request -> {
+                var response = request.response().setChunked(true);
+                response.write("head|");
+                responses.add(response);
+                shared.add(HttpChunks.writer(request.connection(), response));
+                if (shared.size() < 2) {
+                    return;
+                }
+                one.setTimer(100, t -> {
+                    ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer();
+                    HttpChunks.writeHead(chunk, body.length());
+                    chunk.writeBytes(body.getBytes(StandardCharsets.US_ASCII));
+                    HttpChunks.writeTail(chunk);
+                    sharedChunk.set(chunk);
+                    ByteBuffer view = chunk.nioBuffer(0, chunk.capacity());
+                    for (int i = 0; i < copies; i++) {
+                        for (HttpChunks.Writer writer : shared) {
+                            writer.writeShared(chunk, view);
+                        }
+                    }
+                    chunk.release(); // the caller's reference; what waits in Netty's queue holds its own
+                    responses.forEach(r -> r.end("end")); // behind the chunks
+                    written.countDown();
+                });
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + two.actualPort() + "/"))
+                    .timeout(Duration.ofSeconds(30)).build();
+            var reading = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> shared.size() == 1);
+            HttpResponse<InputStream> stalled = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(written.await(20, TimeUnit.SECONDS)).isTrue();
+
+            String expected = "head|" + body.repeat(copies) + "end";
+            try (InputStream in = stalled.body()) { // only now read: the socket was full meanwhile
+                byte[] got = in.readAllBytes();
+                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(expected);
+            }
+            assertThat(reading.get(30, TimeUnit.SECONDS).body()).isEqualTo(expected);
+            assertThat(shared.get(1).straightToSocket).as("the stalled stream's chunks went through Netty's queue")
+                    .isLessThan(copies);
+            // once all is written, no duplicate holds the chunk any more: nothing leaked, nothing released twice
+            await().atMost(Duration.ofSeconds(10)).until(() -> sharedChunk.get().refCnt() == 0);
+        } finally {
+            one.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -1,11 +1,18 @@
 package io.mcastgateway.support;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +56,65 @@ public final class SseClient implements AutoCloseable {
             lines = r.body();
             parse(r.body());
         });
+    }
+
+    /** Parses text it is given (see {@link #readChunked}). */
+    private SseClient() {
+        this.listener = null;
+        this.response = CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The events of a stream on a raw socket (the HTTP/1.1 response, chunked), read until the bytes hold
+     * {@code until} (or {@code atMost} has passed), parsed as {@link #open} parses: for clients that stop
+     * reading for a while, which the JDK client (it reads ahead into memory) cannot be.
+     */
+    public static List<Event> readChunked(Socket socket, String until, Duration atMost) throws IOException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        socket.setSoTimeout(100);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        byte[] buffer = new byte[65536];
+        String marker = new String(until.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        String carry = ""; // the end of what was read before: the marker may span two reads
+        boolean found = false;
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < deadline) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (SocketTimeoutException nothingYet) {
+                if (found) {
+                    break; // and the rest of the event it was in has arrived
+                }
+                continue;
+            }
+            if (n < 0) {
+                break;
+            }
+            raw.write(buffer, 0, n);
+            String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            found |= text.contains(marker);
+            carry = text.substring(Math.max(0, text.length() - marker.length()));
+        }
+        byte[] bytes = raw.toByteArray();
+        String response = new String(bytes, StandardCharsets.ISO_8859_1); // a char per byte: indexes are offsets
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int i = response.indexOf("\r\n\r\n") + 4; // after the head
+        while (true) {
+            int lineEnd = response.indexOf("\r\n", i);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(response.substring(i, lineEnd).trim(), 16);
+            if (size == 0 || lineEnd + 2 + size > response.length()) {
+                break; // the last chunk, or one not all read
+            }
+            body.write(bytes, lineEnd + 2, size);
+            i = lineEnd + 2 + size + 2;
+        }
+        SseClient parsed = new SseClient();
+        parsed.parse(Arrays.stream(body.toString(StandardCharsets.UTF_8).split("\n", -1)));
+        return parsed.events();
     }
 
     /** Opens the stream and waits until the server has subscribed it (its retry line arrived). */
