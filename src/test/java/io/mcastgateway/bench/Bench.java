@@ -304,6 +304,8 @@ public final class Bench {
                 .append("| | rate | datagrams | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|\n");
         rawLatency();
         long allocatedPerDatagram;
+        long allocatedAt1k = 0;
+        long collectionsAt1k = 0;
         long readyMillis;
         long startedIn;
         long rss;
@@ -312,13 +314,22 @@ public final class Bench {
             readyMillis = gateway.readyMillis;
             startedIn = gateway.startedInMillis();
             client.next(60);
+            gateway.collections(); // the management agent starts in the gateway now, within the warm-up
             warmUp(gateway);
             int[][] runs = { { 10, 5 }, { 1_000, 10 }, { 10_000, 5 } };
             int[] tags = new int[runs.length];
             for (int i = 0; i < runs.length; i++) {
                 tags[i] = nextTag++;
+                long allocated = gateway.allocatedBytes();
+                long collections = gateway.collections();
+                long received = gateway.stats().path("received").asLong();
                 send(tags[i], runs[i][0], 64, (long) runs[i][0] * runs[i][1]);
                 gateway.awaitDelivered(10_000);
+                if (runs[i][0] == 1_000) { // at low rates a datagram is a batch of its own; log=each writes 100 lines/s
+                    allocatedAt1k = (gateway.allocatedBytes() - allocated)
+                            / Math.max(1, gateway.stats().path("received").asLong() - received);
+                    collectionsAt1k = gateway.collections() - collections;
+                }
             }
             // allocation: every thread of the gateway, over 400,000 datagrams at 50k/s with one subscriber
             long before = gateway.allocatedBytes();
@@ -353,10 +364,14 @@ public final class Bench {
                 .append("| figure | value |\n|---|---|\n")
                 .append("| bytes allocated per datagram, all gateway threads, receive → SSE with one subscriber (64 B,")
                 .append(" 50k/s) | ").append(allocatedPerDatagram).append(" |\n")
+                .append("| the same at 1k/s (the latency run: every datagram a batch of its own, 100 log lines a second)")
+                .append(" | ").append(allocatedAt1k).append(" |\n")
+                .append("| garbage collections during the 1k/s latency run | ").append(collectionsAt1k).append(" |\n")
                 .append("| process start to ready (`/q/health/ready` 200) | ").append(readyMillis).append(" ms |\n")
                 .append("| Quarkus \"started in\" | ").append(startedIn).append(" ms |\n")
                 .append("| resident memory after the load | ").append(rss).append(" MiB |\n");
         results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
+                .put("allocatedBytesPerDatagramAt1k", allocatedAt1k).put("collectionsDuring1kRun", collectionsAt1k)
                 .put("readyMillis", readyMillis).put("startedInMillis", startedIn).put("rssMiB", rss);
         return latencies;
     }

@@ -1,5 +1,6 @@
 package io.mcastgateway.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -95,19 +97,32 @@ final class Gateway implements AutoCloseable {
 
     /** Bytes allocated by every thread of the gateway so far (JVM per-thread counters, read over JMX). */
     long allocatedBytes() throws Exception {
+        var threads = ManagementFactory.newPlatformMXBeanProxy(jmx(), ManagementFactory.THREAD_MXBEAN_NAME,
+                com.sun.management.ThreadMXBean.class);
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
+    }
+
+    /** Garbage collections so far, all collectors (pauses or cycles), read over JMX. */
+    long collections() throws Exception {
+        long sum = 0;
+        for (var collector : ManagementFactory.getPlatformMXBeans(jmx(), GarbageCollectorMXBean.class)) {
+            sum += Math.max(0, collector.getCollectionCount());
+        }
+        return sum;
+    }
+
+    private MBeanServerConnection jmx() throws Exception {
         if (jmx == null) {
             VirtualMachine vm = VirtualMachine.attach(Long.toString(proc.pid()));
             String address = vm.startLocalManagementAgent();
             vm.detach();
             jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
         }
-        var threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
-                ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
-        long sum = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            sum += Math.max(0, bytes);
-        }
-        return sum;
+        return jmx.getMBeanServerConnection();
     }
 
     /** Resident set size in MiB. */
