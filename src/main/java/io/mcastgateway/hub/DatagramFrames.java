@@ -3,6 +3,7 @@ package io.mcastgateway.hub;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -24,7 +25,10 @@ import io.netty.buffer.ByteBuf;
  * (blank line)
  * </pre>
  * Jackson escapes CR and LF (every control character) inside strings, so a payload can't end the
- * data line. Not thread-safe: the hub uses it under its lock.
+ * data line. Only the payload is escaped per event: the frame's lines are written as bytes around the
+ * JSON, id and time are ASCII bytes written as they are, and channel, group and source (the same
+ * few strings again and again) are kept quoted and escaped. Not thread-safe: the hub uses it under
+ * its lock.
  */
 final class DatagramFrames {
 
@@ -39,12 +43,19 @@ final class DatagramFrames {
     private static final SerializableString SEQ = new SerializedString("seq");
     private static final SerializableString TEXT = new SerializedString("text");
     private static final SerializableString BASE64 = new SerializedString("base64");
-    private static final String EVENT_LINE = "\nevent: " + SseFrames.DATAGRAM + "\ndata: ";
+    private static final byte[] ID_LINE = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_LINE = ("\nevent: " + SseFrames.DATAGRAM + "\ndata: ")
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Strings kept quoted and escaped, by identity: {@value} slots. */
+    private static final int QUOTED_SLOTS = 64;
 
     private final Bytes out = new Bytes();
     private final JsonGenerator json;
-    private final char[] id = new char[64];
-    private final char[] time = new char[Timestamps.LENGTH];
+    private final byte[] id = new byte[64];
+    private final byte[] time = new byte[Timestamps.LENGTH];
+    private final String[] quotedKeys = new String[QUOTED_SLOTS];
+    private final SerializableString[] quoted = new SerializableString[QUOTED_SLOTS];
     private byte[] payload = new byte[2048];
     private int dataStart;
 
@@ -67,18 +78,17 @@ final class DatagramFrames {
             long receivedAtMillis, ByteBuf data, long datagramSeq) {
         int idLength = id(epoch, seq);
         out.reset();
+        out.write(ID_LINE, 0, ID_LINE.length); // the generator has nothing buffered between frames
+        out.write(id, 0, idLength);
+        out.write(EVENT_LINE, 0, EVENT_LINE.length);
+        dataStart = out.count;
         try {
-            json.writeRaw("id: ");
-            json.writeRaw(id, 0, idLength);
-            json.writeRaw(EVENT_LINE);
-            json.flush();
-            dataStart = out.count;
             writeObject(idLength, channel, group, port, source, receivedAtMillis, data, datagramSeq);
-            json.writeRaw("\n\n");
             json.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writes to memory: does not happen
         }
+        out.write(END, 0, END.length);
         return out.toByteArray();
     }
 
@@ -111,18 +121,18 @@ final class DatagramFrames {
         json.writeStartObject();
         if (idLength > 0) {
             json.writeFieldName(ID);
-            json.writeString(id, 0, idLength);
+            json.writeRawUTF8String(id, 0, idLength); // ASCII: nothing to escape
         }
         json.writeFieldName(CHANNEL);
-        json.writeString(channel);
+        json.writeString(quoted(channel));
         json.writeFieldName(GROUP);
-        json.writeString(group);
+        json.writeString(quoted(group));
         json.writeFieldName(PORT);
         json.writeNumber(port);
         json.writeFieldName(SOURCE);
-        json.writeString(source);
+        json.writeString(quoted(source));
         json.writeFieldName(RECEIVED_AT);
-        json.writeString(time, 0, time.length);
+        json.writeRawUTF8String(time, 0, time.length); // ASCII: nothing to escape
         json.writeFieldName(SIZE);
         json.writeNumber(size);
         if (datagramSeq >= 0) {
@@ -144,19 +154,35 @@ final class DatagramFrames {
         return dataStart;
     }
 
+    /** {@code epoch-seq} as ASCII bytes into {@code id}; returns their count. */
     private int id(String epoch, long seq) {
         int n = epoch.length();
-        epoch.getChars(0, n, id, 0);
+        for (int i = 0; i < n; i++) {
+            id[i] = (byte) epoch.charAt(i); // base 36
+        }
         id[n++] = '-';
         int digits = 1;
         for (long rest = seq / 10; rest > 0; rest /= 10) {
             digits++;
         }
         for (int i = n + digits - 1; i >= n; i--) {
-            id[i] = (char) ('0' + seq % 10);
+            id[i] = (byte) ('0' + seq % 10);
             seq /= 10;
         }
         return n + digits;
+    }
+
+    /**
+     * The string quoted and escaped once for as long as it is the one in its slot. Channel, group and
+     * source strings are made once per channel and sender (the same object each time), so they stay.
+     */
+    private SerializableString quoted(String s) {
+        int slot = System.identityHashCode(s) & (QUOTED_SLOTS - 1);
+        if (quotedKeys[slot] != s) {
+            quotedKeys[slot] = s;
+            quoted[slot] = new SerializedString(s);
+        }
+        return quoted[slot];
     }
 
     /** A growable byte array the generator writes into, reused for every frame. */

@@ -1,5 +1,6 @@
 package io.mcastgateway.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,13 +15,13 @@ public final class Timestamps {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.")
             .withZone(ZoneOffset.UTC);
 
-    private record Cached(long second, String prefix, char[] chars) {
+    private record Cached(long second, String prefix, byte[] ascii) {
     }
 
     /** Characters {@link #write} writes. */
     public static final int LENGTH = 24;
 
-    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", new char[0]);
+    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", new byte[0]);
 
     private Timestamps() {
     }
@@ -38,15 +39,15 @@ public final class Timestamps {
         return sb.append(millis).append('Z').toString();
     }
 
-    /** Writes the {@value #LENGTH} characters of the timestamp into {@code dst} at 0; allocates nothing. */
-    public static void write(long epochMillis, char[] dst) {
+    /** Writes the {@value #LENGTH} characters of the timestamp (ASCII) into {@code dst} at 0; allocates nothing. */
+    public static void write(long epochMillis, byte[] dst) {
         Cached c = cachedFor(epochMillis);
-        System.arraycopy(c.chars, 0, dst, 0, c.chars.length);
+        System.arraycopy(c.ascii, 0, dst, 0, c.ascii.length);
         int millis = (int) Math.floorMod(epochMillis, 1000);
-        int at = c.chars.length;
-        dst[at] = (char) ('0' + millis / 100);
-        dst[at + 1] = (char) ('0' + millis / 10 % 10);
-        dst[at + 2] = (char) ('0' + millis % 10);
+        int at = c.ascii.length;
+        dst[at] = (byte) ('0' + millis / 100);
+        dst[at + 1] = (byte) ('0' + millis / 10 % 10);
+        dst[at + 2] = (byte) ('0' + millis % 10);
         dst[at + 3] = 'Z';
     }
 
@@ -55,7 +56,7 @@ public final class Timestamps {
         Cached c = cached;
         if (c.second != second) {
             String prefix = SECONDS.format(Instant.ofEpochSecond(second));
-            c = new Cached(second, prefix, prefix.toCharArray());
+            c = new Cached(second, prefix, prefix.getBytes(StandardCharsets.US_ASCII));
             cached = c;
         }
         return c;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,27 @@ class DatagramFramesTest {
         String frame = new String(frames.write("ep", 1, "c", "239.1.1.1", 1, "s", 0, buf, -1), StandardCharsets.UTF_8);
         assertThat(json(frame).getString("text")).isEqualTo("hello");
         assertThat(buf.readerIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldWriteEachEventsOwnChannelGroupAndSourceWhileTheyChangeFromEventToEvent() {
+        // more distinct strings than the generator keeps quoted: they share its slots and replace each other
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sources.add("10.0." + i / 256 + "." + i % 256 + ":" + (4000 + i));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < sources.size(); i++) {
+                String channel = i % 2 == 0 ? "video" : "aud\"io"; // one that needs escaping
+                String frame = new String(frames.write("ep", i, channel, "239.1.2." + i % 7, 5004, sources.get(i), 0,
+                        Unpooled.wrappedBuffer("x".getBytes(StandardCharsets.UTF_8)), -1), StandardCharsets.UTF_8);
+                JsonObject json = json(frame);
+                assertThat(json.getString("source")).isEqualTo(sources.get(i));
+                assertThat(json.getString("channel")).isEqualTo(channel);
+                assertThat(json.getString("group")).isEqualTo("239.1.2." + i % 7);
+                assertThat(json.getString("id")).isEqualTo("ep-" + i);
+            }
+        }
     }
 
     /**

@@ -50,9 +50,9 @@ class PayloadsAndTimestampsTest {
         assertThat(Timestamps.format(t + 993)).isEqualTo("2026-11-25T18:01:00.000Z");
         assertThat(Timestamps.format(t + 1_093)).isEqualTo("2026-11-25T18:01:00.100Z");
         assertThat(Timestamps.format(t + 50)).isEqualTo("2026-11-25T18:00:59.057Z");
-        char[] chars = new char[Timestamps.LENGTH];
-        Timestamps.write(t + 50, chars);
-        assertThat(new String(chars)).isEqualTo("2026-11-25T18:00:59.057Z");
+        byte[] ascii = new byte[Timestamps.LENGTH];
+        Timestamps.write(t + 50, ascii);
+        assertThat(new String(ascii, StandardCharsets.US_ASCII)).isEqualTo("2026-11-25T18:00:59.057Z");
     }
 
     private static boolean isUtf8(byte[] bytes) {
