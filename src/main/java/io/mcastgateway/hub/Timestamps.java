@@ -15,28 +15,21 @@ public final class Timestamps {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.")
             .withZone(ZoneOffset.UTC);
 
-    private record Cached(long second, String prefix, byte[] ascii) {
+    private record Cached(long second, byte[] ascii) {
     }
 
     /** Characters {@link #write} writes. */
     public static final int LENGTH = 24;
 
-    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", new byte[0]);
+    private static volatile Cached cached = new Cached(Long.MIN_VALUE, new byte[0]);
 
     private Timestamps() {
     }
 
     public static String format(long epochMillis) {
-        Cached c = cachedFor(epochMillis);
-        int millis = (int) Math.floorMod(epochMillis, 1000);
-        StringBuilder sb = new StringBuilder(c.prefix.length() + 4).append(c.prefix);
-        if (millis < 100) {
-            sb.append('0');
-        }
-        if (millis < 10) {
-            sb.append('0');
-        }
-        return sb.append(millis).append('Z').toString();
+        byte[] ascii = new byte[LENGTH];
+        write(epochMillis, ascii);
+        return new String(ascii, StandardCharsets.US_ASCII);
     }
 
     /** Writes the {@value #LENGTH} characters of the timestamp (ASCII) into {@code dst} at 0; allocates nothing. */
@@ -55,8 +48,7 @@ public final class Timestamps {
         long second = Math.floorDiv(epochMillis, 1000);
         Cached c = cached;
         if (c.second != second) {
-            String prefix = SECONDS.format(Instant.ofEpochSecond(second));
-            c = new Cached(second, prefix, prefix.getBytes(StandardCharsets.US_ASCII));
+            c = new Cached(second, SECONDS.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII));
             cached = c;
         }
         return c;
