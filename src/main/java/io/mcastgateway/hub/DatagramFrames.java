@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -47,15 +49,14 @@ final class DatagramFrames {
     private static final byte[] EVENT_LINE = ("\nevent: " + SseFrames.DATAGRAM + "\ndata: ")
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    /** Strings kept quoted and escaped, by identity: {@value} slots. */
-    private static final int QUOTED_SLOTS = 64;
+    /** Strings kept quoted and escaped at most; beyond, the map starts again (senders come and go). */
+    private static final int MAX_QUOTED = 1024;
 
     private final Bytes out = new Bytes();
     private final JsonGenerator json;
     private final byte[] id = new byte[64];
     private final byte[] time = new byte[Timestamps.LENGTH];
-    private final String[] quotedKeys = new String[QUOTED_SLOTS];
-    private final SerializableString[] quoted = new SerializableString[QUOTED_SLOTS];
+    private final Map<String, SerializableString> quoted = new HashMap<>();
     private byte[] payload = new byte[2048];
     private int dataStart;
 
@@ -173,16 +174,19 @@ final class DatagramFrames {
     }
 
     /**
-     * The string quoted and escaped once for as long as it is the one in its slot. Channel, group and
-     * source strings are made once per channel and sender (the same object each time), so they stay.
+     * The string quoted and escaped once: channel, group and source are the same few strings event
+     * after event (a lookup finds the same object: its hash is kept, equality is identity).
      */
     private SerializableString quoted(String s) {
-        int slot = System.identityHashCode(s) & (QUOTED_SLOTS - 1);
-        if (quotedKeys[slot] != s) {
-            quotedKeys[slot] = s;
-            quoted[slot] = new SerializedString(s);
+        SerializableString q = quoted.get(s);
+        if (q == null) {
+            if (quoted.size() >= MAX_QUOTED) {
+                quoted.clear();
+            }
+            q = new SerializedString(s);
+            quoted.put(s, q);
         }
-        return quoted[slot];
+        return q;
     }
 
     /** A growable byte array the generator writes into, reused for every frame. */

@@ -74,9 +74,9 @@ class DatagramFramesTest {
 
     @Test
     void shouldWriteEachEventsOwnChannelGroupAndSourceWhileTheyChangeFromEventToEvent() {
-        // more distinct strings than the generator keeps quoted: they share its slots and replace each other
+        // more distinct strings than the generator keeps quoted (1,024): it starts again on the way
         List<String> sources = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1_100; i++) {
             sources.add("10.0." + i / 256 + "." + i % 256 + ":" + (4000 + i));
         }
         for (int round = 0; round < 3; round++) {
