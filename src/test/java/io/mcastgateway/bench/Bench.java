@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,8 @@ public final class Bench {
     static final int HTTP = 18090;
     static final int[] RATES = { 10_000, 25_000, 50_000, 100_000, 150_000, 200_000 };
     static final double STEP_SECONDS = 2;
+    /** Starts measured each way (odd: the middle one is the median). */
+    static final int STARTS = 5;
 
     private final ObjectNode results = Proc.JSON.createObjectNode();
     private final StringBuilder report = new StringBuilder();
@@ -128,8 +131,9 @@ public final class Bench {
         report.append("# mcast-gateway benchmark\n\n")
                 .append("Run ").append(m.get("date").asText()).append(" on ").append(m.get("cpus").asInt())
                 .append(" CPUs (").append(cpu).append("), ").append(mem).append(", Linux ").append(kernel)
-                .append(", Java ").append(m.get("java").asText()).append(", net.core.rmem_max ").append(rmem)
-                .append(". Everything on `lo`: the gateway (`java -jar`, default settings but the group and ports),")
+                .append(", net.core.rmem_max ").append(rmem).append(", the benchmark's own JVM Java ")
+                .append(m.get("java").asText()).append(". Everything on `lo`: the gateway (").append(launcher())
+                .append(", default settings but the group and ports),")
                 .append(" the load generator (").append(senderName()).append(") and the SSE clients (").append(clientName())
                 .append(") are separate processes on the same machine.\n");
     }
@@ -306,13 +310,13 @@ public final class Bench {
         long allocatedPerDatagram;
         long allocatedAt1k = 0;
         long collectionsAt1k = 0;
-        long readyMillis;
         long startedIn;
         long rss;
+        String jvm;
         try (Gateway gateway = new Gateway("latency", Map.of());
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
-            readyMillis = gateway.readyMillis;
             startedIn = gateway.startedInMillis();
+            jvm = gateway.jvm();
             client.next(60);
             gateway.collections(); // the management agent starts in the gateway now, within the warm-up
             warmUp(gateway);
@@ -360,6 +364,7 @@ public final class Bench {
                         + " writes and reads)", "latency-redis", redisSettings());
             }
         }
+        long[][] starts = startTimes();
         report.append("\n![latency percentiles](latency.png)\n\n## Allocation, start, memory\n\n")
                 .append("| figure | value |\n|---|---|\n")
                 .append("| bytes allocated per datagram, all gateway threads, receive → SSE with one subscriber (64 B,")
@@ -367,13 +372,47 @@ public final class Bench {
                 .append("| the same at 1k/s (the latency run: every datagram a batch of its own, 100 log lines a second)")
                 .append(" | ").append(allocatedAt1k).append(" |\n")
                 .append("| garbage collections during the 1k/s latency run | ").append(collectionsAt1k).append(" |\n")
-                .append("| process start to ready (`/q/health/ready` 200) | ").append(readyMillis).append(" ms |\n")
+                .append("| process start to ready (`/q/health/ready` 200) with ").append(launcher())
+                .append(", median and slowest of ").append(STARTS).append(" | ").append(starts[0][STARTS / 2])
+                .append(" ms, ").append(starts[0][STARTS - 1]).append(" ms |\n")
+                .append("| the same with `java -jar quarkus-run.jar` on ").append("JDK ").append(Runtime.version())
+                .append(" (no AOT cache) | ")
+                .append(starts[1][STARTS / 2]).append(" ms, ").append(starts[1][STARTS - 1]).append(" ms |\n")
+                .append("| the gateway's JVM in every run above | ").append(jvm).append(" |\n")
                 .append("| Quarkus \"started in\" | ").append(startedIn).append(" ms |\n")
                 .append("| resident memory after the load | ").append(rss).append(" MiB |\n");
         results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
                 .put("allocatedBytesPerDatagramAt1k", allocatedAt1k).put("collectionsDuring1kRun", collectionsAt1k)
-                .put("readyMillis", readyMillis).put("startedInMillis", startedIn).put("rssMiB", rss);
+                .put("readyMillis", starts[0][STARTS / 2]).put("readyMillisJavaJar", starts[1][STARTS / 2])
+                .put("startedInMillis", startedIn).put("rssMiB", rss).put("jvm", jvm);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) results.path("process")).putPOJO("readyMillisAll", starts);
         return latencies;
+    }
+
+    /** How the gateway is launched in this run, for the report. */
+    private static String launcher() {
+        return Gateway.LAUNCHER == Gateway.JAVA_JAR ? "`java -jar quarkus-run.jar` (the build made no `run`: -Daot.skip)"
+                : "`target/quarkus-app/run` (the JDK and AOT cache of `./mvnw package`)";
+    }
+
+    /**
+     * Start to ready, {@link #STARTS} times each way, alternating: as users are told to start it ({@code run}), and
+     * plain {@code java -jar} on the benchmark's JVM. Sorted ascending per way. Start-up on 2 shared vCPUs varies by
+     * a few hundred ms from run to run: one start says little.
+     */
+    private long[][] startTimes() throws Exception {
+        long[][] ms = new long[2][STARTS];
+        for (int i = 0; i < STARTS; i++) {
+            try (Gateway gateway = new Gateway("start-run", Map.of(), Gateway.LAUNCHER)) {
+                ms[0][i] = gateway.readyMillis;
+            }
+            try (Gateway gateway = new Gateway("start-java-jar", Map.of(), Gateway.JAVA_JAR)) {
+                ms[1][i] = gateway.readyMillis;
+            }
+        }
+        Arrays.sort(ms[0]);
+        Arrays.sort(ms[1]);
+        return ms;
     }
 
     /**

@@ -21,10 +21,18 @@ import javax.management.remote.JMXServiceURL;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.tools.attach.VirtualMachine;
 
-/** The packaged gateway as users run it ({@code java -jar}), on lo, with the benchmark's group and ports. */
+/**
+ * The packaged gateway as users run it, on lo, with the benchmark's group and ports: {@code target/quarkus-app/run}
+ * (the JDK and AOT cache of {@code ./mvnw package}'s training run, README "Start"), or {@code java -jar}.
+ */
 final class Gateway implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final Path RUN = Path.of("target/quarkus-app/run");
+    /** Plain {@code java -jar} with the benchmark's own JVM: no AOT cache. */
+    static final List<String> JAVA_JAR = List.of(Bench.JAVA, "-jar", JAR.toString());
+    /** The launcher users are told to use, {@code run}; {@code java -jar} when the build made none (-Daot.skip). */
+    static final List<String> LAUNCHER = Files.isExecutable(RUN) ? List.of(RUN.toString()) : JAVA_JAR;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Proc proc;
@@ -34,6 +42,10 @@ final class Gateway implements AutoCloseable {
     private JMXConnector jmx;
 
     Gateway(String name, Map<String, String> settings) throws Exception {
+        this(name, settings, LAUNCHER);
+    }
+
+    Gateway(String name, Map<String, String> settings, List<String> command) throws Exception {
         log = Bench.OUT.resolve("gateway-" + name + ".log");
         Map<String, String> env = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "MCAST_GROUP", Bench.GROUP,
                 "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(Bench.HTTP),
@@ -43,7 +55,7 @@ final class Gateway implements AutoCloseable {
             throw new IllegalStateException("something already answers on port " + Bench.HTTP + ": stop it first");
         }
         long start = System.nanoTime();
-        proc = Proc.start(List.of(Bench.JAVA, "-jar", JAR.toString()), env, log, true);
+        proc = Proc.start(command, env, log, true);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (status("/q/health/ready") != 200) {
             if (!proc.isAlive() || System.nanoTime() > deadline) {
@@ -123,6 +135,13 @@ final class Gateway implements AutoCloseable {
             jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
         }
         return jmx.getMBeanServerConnection();
+    }
+
+    /** The gateway's JVM, e.g. "OpenJDK 64-Bit Server VM 25.0.1+8-LTS", read over JMX. */
+    String jvm() throws Exception {
+        var runtime = ManagementFactory.newPlatformMXBeanProxy(jmx(), ManagementFactory.RUNTIME_MXBEAN_NAME,
+                java.lang.management.RuntimeMXBean.class);
+        return runtime.getVmName() + " " + runtime.getVmVersion();
     }
 
     /** Resident set size in MiB. */

@@ -1,0 +1,222 @@
+package io.mcastgateway.aot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.mcastgateway.support.Multicast;
+
+/**
+ * The training run behind the packaged gateway's AOT cache (JDK 25+, JEP 483/514/515), run by {@code ./mvnw package}
+ * right after Quarkus has built {@code target/quarkus-app} (an {@code aot-jar}: every class on the JDK's application
+ * class path, so the cache can hold them all).
+ * <p>
+ * It starts the packaged gateway on a JDK 25+ with {@code -XX:AOTCacheOutput=app.aot}, on {@code lo} with TTL 0,
+ * waits until it is ready, does what users do (an SSE stream that receives multicast datagrams, the JSON API, a
+ * publish, health, metrics, the API description), then stops it with SIGTERM: the JDK writes the cache on the way
+ * out. It then writes the launcher {@code target/quarkus-app/run}, which starts the gateway from that cache with the
+ * same JDK (or, with no JDK 25 found, as {@code java -jar}, saying so).
+ * <p>
+ * Which JDK: the one running this when it is 25 or newer, else {@code -Daot.jdk} (a JDK's home; default
+ * {@code /usr/lib/jvm/temurin-25-jdk-amd64}). None found: no cache, a warning, and the build goes on.
+ */
+public final class AotTraining {
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(180);
+    private static final int DATAGRAMS = 2_000;
+    /** Not the default group: a gateway in dev mode on this machine must not see the training's traffic. */
+    private static final String GROUP = "239.255.77.77";
+    private static final int PORT = 23977;
+
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path app = Path.of(args.length > 0 ? args[0] : "target/quarkus-app").toAbsolutePath();
+        Path cache = app.resolve("app.aot");
+        Files.deleteIfExists(cache); // a cache of an earlier build no longer matches the jars
+        Path java = trainingJava(System.getProperty("aot.jdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        if (java == null) {
+            System.out.println("[aot] WARNING: no JDK 25 or newer (-Daot.jdk=<home>): no AOT cache. "
+                    + "target/quarkus-app/run starts the gateway with plain `java -jar` (about twice as slow to start)");
+            writeLauncher(app, null);
+            return;
+        }
+        long started = System.nanoTime();
+        Path log = app.getParent().resolve("aot-training.log");
+        int http = freePort();
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:AOTCacheOutput=app.aot", "-jar",
+                "quarkus-run.jar").directory(app.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        String token = UUID.randomUUID().toString();
+        builder.environment().putAll(Map.of("MCAST_INTERFACE", "lo", "MCAST_TTL", "0", "MCAST_GROUP", GROUP,
+                "MCAST_PORT", String.valueOf(PORT), "MCAST_SENDER_INTERVAL", "100ms", "MCAST_PUBLISH_TOKEN", token,
+                "QUARKUS_HTTP_PORT", String.valueOf(http), "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        Process gateway = builder.start();
+        try {
+            exercise(URI.create("http://127.0.0.1:" + http), token, gateway, log);
+        } catch (Exception e) {
+            gateway.descendants().forEach(ProcessHandle::destroyForcibly);
+            gateway.destroyForcibly();
+            throw new IllegalStateException("AOT training run failed (" + e.getMessage() + "); see " + log, e);
+        }
+        gateway.destroy(); // SIGTERM: the JDK assembles the cache on exit, in a child JVM
+        if (!gateway.waitFor(EXIT_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            gateway.destroyForcibly();
+            throw new IllegalStateException("the training run did not exit within " + EXIT_WITHIN + "; see " + log);
+        }
+        if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
+            throw new IllegalStateException("the training run wrote no " + cache + "; see " + log);
+        }
+        writeLauncher(app, java);
+        System.out.printf("[aot] %s: %d MB, from a training run of %.1f s on %s; start the gateway with %s%n", cache,
+                Files.size(cache) >> 20, (System.nanoTime() - started) / 1e9, java, app.resolve("run"));
+    }
+
+    /** What users do, so that the classes and method profiles of all of it are in the cache. */
+    private static void exercise(URI base, String token, Process gateway, Path log) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (status(client, base.resolve("/q/health/ready")) != 200) {
+            if (!gateway.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway did not get ready");
+            }
+            Thread.sleep(20);
+        }
+        AtomicInteger events = new AtomicInteger();
+        HttpResponse<InputStream> stream = client.send(HttpRequest.newBuilder(base.resolve("/api/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> countEvents(stream.body(), events));
+        try (DatagramSocket sender = Multicast.sender()) {
+            sender.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 0);
+            for (int i = 0; i < DATAGRAMS; i++) {
+                Multicast.sendTo(sender, ("training datagram " + i).getBytes(StandardCharsets.UTF_8), GROUP, PORT);
+                if (i % 100 == 99) {
+                    Thread.sleep(5);
+                }
+            }
+        }
+        deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (events.get() < DATAGRAMS && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (events.get() < DATAGRAMS / 2) { // some loss is no harm here; a dead receive path is
+            throw new IllegalStateException("the stream delivered " + events.get() + " of " + DATAGRAMS + " datagrams");
+        }
+        stream.body().close();
+        reader.cancel(true);
+        List<String> gets = List.of("/api/stats", "/api/channels", "/api/sources", "/api/publish", "/q/health",
+                "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics", "/q/openapi",
+                "/q/openapi?format=json", "/", "/api/events?channel=nope");
+        List<String> failed = new ArrayList<>();
+        for (String path : gets) {
+            int status = status(client, base.resolve(path));
+            if (status >= 500 || status < 0) {
+                failed.add(path + " " + status);
+            }
+        }
+        int published = client.send(HttpRequest.newBuilder(base.resolve("/api/channels/default/messages"))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("training message")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (published / 100 != 2) {
+            failed.add("POST /api/channels/default/messages " + published);
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("requests failed: " + failed);
+        }
+        if (!Files.readString(log).contains("started in")) {
+            throw new IllegalStateException("the gateway's log does not say it started");
+        }
+    }
+
+    private static void countEvents(InputStream body, AtomicInteger events) {
+        byte[] needle = "event: datagram".getBytes(StandardCharsets.US_ASCII);
+        byte[] buf = new byte[65536];
+        int matched = 0;
+        try {
+            for (int n; (n = body.read(buf)) > 0;) {
+                for (int i = 0; i < n; i++) {
+                    matched = buf[i] == needle[matched] ? matched + 1 : (buf[i] == needle[0] ? 1 : 0);
+                    if (matched == needle.length) {
+                        events.incrementAndGet();
+                        matched = 0;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // closed by the training run
+        }
+    }
+
+    private static int status(HttpClient client, URI uri) {
+        try {
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The JDK to train with: this one when 25+, else {@code home}'s when 25+, else null. */
+    public static Path trainingJava(String home) throws Exception {
+        if (Runtime.version().feature() >= 25) {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Path java = Path.of(home, "bin", "java");
+        if (!Files.isExecutable(java)) {
+            return null;
+        }
+        Process version = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+        String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        version.waitFor(30, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("version \"(\\d+)").matcher(out);
+        return m.find() && Integer.parseInt(m.group(1)) >= 25 ? java : null;
+    }
+
+    /**
+     * {@code run}: starts the gateway from its directory (the cache names the class path as the training saw it),
+     * with the training's JDK and the cache; JAVA_OPTS adds options, arguments go to the application.
+     */
+    static void writeLauncher(Path app, Path java) throws IOException {
+        String exec = java == null
+                ? "exec java $JAVA_OPTS -jar quarkus-run.jar \"$@\""
+                : "exec " + java + " -XX:AOTCache=app.aot $JAVA_OPTS -jar quarkus-run.jar \"$@\"";
+        String script = """
+                #!/bin/sh
+                # The packaged gateway, started as ./mvnw package trained it (see README, "Start"): written by
+                # io.mcastgateway.aot.AotTraining. JAVA_OPTS adds JVM options; the settings are MCAST_* variables.
+                cd "$(dirname "$0")" || exit 1
+                %s
+                """.formatted(exec);
+        Path run = app.resolve("run");
+        Files.writeString(run, script);
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
