@@ -391,7 +391,7 @@ public final class Bench {
 
     /** How the gateway is launched in this run, for the report. */
     private static String launcher() {
-        return Gateway.LAUNCHER == Gateway.JAVA_JAR ? "`java -jar quarkus-run.jar` (the build made no `run`: -Daot.skip)"
+        return Gateway.LAUNCHER == Gateway.JAVA_JAR ? "`java -jar quarkus-run.jar` on Java " + Runtime.version()
                 : "`target/quarkus-app/run` (the JDK and AOT cache of `./mvnw package`)";
     }
 

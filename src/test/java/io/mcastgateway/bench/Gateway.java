@@ -31,8 +31,12 @@ final class Gateway implements AutoCloseable {
     static final Path RUN = Path.of("target/quarkus-app/run");
     /** Plain {@code java -jar} with the benchmark's own JVM: no AOT cache. */
     static final List<String> JAVA_JAR = List.of(Bench.JAVA, "-jar", JAR.toString());
-    /** The launcher users are told to use, {@code run}; {@code java -jar} when the build made none (-Daot.skip). */
-    static final List<String> LAUNCHER = Files.isExecutable(RUN) ? List.of(RUN.toString()) : JAVA_JAR;
+    /**
+     * The launcher users are told to use, {@code run}; {@code java -jar} when the build made none (-Daot.skip) or
+     * {@code BENCH_LAUNCHER=java-jar} asks for it (to compare the JVMs).
+     */
+    static final List<String> LAUNCHER = Files.isExecutable(RUN) && !"java-jar".equals(System.getenv("BENCH_LAUNCHER"))
+            ? List.of(RUN.toString()) : JAVA_JAR;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Proc proc;
