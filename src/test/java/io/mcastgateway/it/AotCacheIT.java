@@ -3,6 +3,7 @@ package io.mcastgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,31 +11,35 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.aot.AotTraining;
+import io.mcastgateway.aot.AotTraining.Archive;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 
 /**
- * The packaged gateway as the README says to start it, {@code target/quarkus-app/run}: the JDK 25+ and AOT cache of
- * {@code ./mvnw package}'s training run. With {@code -XX:AOTMode=on} the JVM refuses to start unless it can use the
- * cache, and the class-loading log says where each class came from: the gateway's own classes, Quarkus' and its
- * libraries' must come from the cache (with Quarkus' fast-jar class loader none of them could). Not a timing: how
- * fast it starts is {@code bench/run}'s to say.
+ * The packaged gateway as the README says to start it, {@code target/quarkus-app/run}: the JVM and archive of
+ * {@code ./mvnw package}'s training run. The JVM is told to refuse to start unless it can use the archive
+ * ({@code -XX:AOTMode=on}, {@code -Xshare:on}), and its class-loading log says where each class came from: the
+ * gateway's own classes, Quarkus' and its libraries' must come from the archive (behind Quarkus' fast-jar class loader
+ * they could not). Not a timing: how fast it starts is {@code bench/run}'s to say.
  */
 class AotCacheIT {
 
-    private static final int PORT = 23978;
-    private static final int HTTP_PORT = 18083;
     private static final Path APP = GatewayProcess.BASEDIR.resolve("target/quarkus-app");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<String> FROM_THE_ARCHIVE = List.of("io.mcastgateway.multicast.MulticastReceiver",
+            "io.mcastgateway.hub.DatagramFrames", "io.mcastgateway.rest.EventStreamRoute",
+            "io.quarkus.runtime.Application", "io.vertx.core.impl.VertxImpl", "com.fasterxml.jackson.core.JsonFactory");
 
     @Test
     void shouldStartFromTheTrainedAotCacheWithTheApplicationsClassesInItAndServeTheStream() throws Exception {
@@ -43,40 +48,83 @@ class AotCacheIT {
         assertThat(APP.resolve("app.aot")).as("the training run's cache").isRegularFile();
         assertThat(Files.readString(APP.resolve("run"))).contains(jdk.toString(), "-XX:AOTCache=app.aot");
 
-        Path classes = GatewayProcess.BASEDIR.resolve("target/it-logs/aot-class-load.log");
+        String loaded = startAndStream(APP, "aot", "-XX:AOTMode=on", 23978, 18083);
+        for (String name : FROM_THE_ARCHIVE) {
+            assertThat(loaded).contains(name + " source: shared objects file");
+        }
+        assertThat(loaded.lines().filter(l -> l.contains(" io.mcastgateway.") && !l.contains("shared objects file")))
+                .as("the gateway's classes (their lambdas too) loaded from the jars, not from the cache").isEmpty();
+    }
+
+    @Test
+    void shouldTrainAnAppCdsArchiveWhereNoJdk25IsFoundAndStartFromIt() throws Exception {
+        Path app = GatewayProcess.BASEDIR.resolve("target/aot-cds-app");
+        copyApplication(APP, app);
+        Archive archive = AotTraining.train(app, "/nonexistent-jdk");
+        Archive expected = Runtime.version().feature() >= 25 ? Archive.AOT_CACHE : Archive.APP_CDS;
+        assertThat(archive).isEqualTo(expected);
+        assertThat(Files.readString(app.resolve("run")))
+                .contains(Path.of(System.getProperty("java.home"), "bin", "java").toString(), archive.read());
+
+        String loaded = startAndStream(app, "cds", expected == Archive.APP_CDS ? "-Xshare:on" : "-XX:AOTMode=on",
+                23979, 18084);
+        for (String name : FROM_THE_ARCHIVE) {
+            assertThat(loaded).contains(name + " source: shared objects file");
+        }
+    }
+
+    /** Starts {@code app/run}, gets a datagram through the stream, and returns the class-loading log. */
+    private static String startAndStream(Path app, String name, String strict, int port, int httpPort)
+            throws Exception {
+        Path classes = GatewayProcess.BASEDIR.resolve("target/it-logs/" + name + "-class-load.log");
         Files.createDirectories(classes.getParent());
         Files.deleteIfExists(classes);
-        URI base = URI.create("http://localhost:" + HTTP_PORT);
-        try (GatewayProcess gateway = GatewayProcess.start("aot-run", GatewayProcess.BASEDIR, Map.of(
-                "JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info:file=" + classes,
-                "MCAST_INTERFACE", "lo", "MCAST_TTL", "0", "MCAST_PORT", String.valueOf(PORT),
-                "MCAST_SENDER_ENABLED", "false", "QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT),
-                "QUARKUS_SHUTDOWN_DELAY", "0s"), List.of(APP.resolve("run").toString()));
+        URI base = URI.create("http://localhost:" + httpPort);
+        try (GatewayProcess gateway = GatewayProcess.start(name + "-run", GatewayProcess.BASEDIR, Map.of(
+                "JAVA_OPTS", strict + " -Xlog:class+load=info:file=" + classes,
+                "MCAST_INTERFACE", "lo", "MCAST_TTL", "0", "MCAST_PORT", String.valueOf(port),
+                "MCAST_SENDER_ENABLED", "false", "QUARKUS_HTTP_PORT", String.valueOf(httpPort),
+                "QUARKUS_SHUTDOWN_DELAY", "0s"), List.of(app.resolve("run").toString()));
                 DatagramSocket sender = Multicast.sender()) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .until(() -> {
-                        assertThat(gateway.isAlive()).as("the gateway (AOTMode=on: it exits when the cache is"
-                                + " unusable); its output:\n%s", gateway.output()).isTrue();
+                        assertThat(gateway.isAlive()).as("the gateway (%s: it exits when the archive is unusable);"
+                                + " its output:\n%s", strict, gateway.output()).isTrue();
                         return status(base.resolve("/q/health/ready")) == 200;
                     });
             try (SseClient stream = SseClient.open(base.resolve("/api/events"))) {
-                String text = "from the cached classes " + UUID.randomUUID();
+                String text = "from the archived classes " + UUID.randomUUID();
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    Multicast.sendTo(sender, text.getBytes(), Multicast.GROUP, PORT);
+                    Multicast.sendTo(sender, text.getBytes(), Multicast.GROUP, port);
                     return !stream.datagramsWithText(text).isEmpty();
                 });
             }
-            assertThat(gateway.output()).doesNotContain("[error", "[warning][aot]", "Unable to use AOT cache");
-            String loaded = Files.readString(classes);
-            assertThat(loaded).contains(
-                    "io.mcastgateway.multicast.MulticastReceiver source: shared objects file",
-                    "io.mcastgateway.hub.DatagramFrames source: shared objects file",
-                    "io.mcastgateway.rest.EventStreamRoute source: shared objects file",
-                    "io.quarkus.runtime.Application source: shared objects file",
-                    "io.vertx.core.impl.VertxImpl source: shared objects file",
-                    "com.fasterxml.jackson.core.JsonFactory source: shared objects file");
-            assertThat(loaded.lines().filter(l -> l.contains(" io.mcastgateway.") && !l.contains("shared objects file")))
-                    .as("the gateway's classes loaded from the jars, not from the cache").isEmpty();
+            assertThat(gateway.output()).doesNotContain("[error", "[warning][aot]", "[warning][cds]",
+                    "Unable to use AOT cache");
+        }
+        return Files.readString(classes);
+    }
+
+    /** The packaged application without the training's output (a fresh {@code ./mvnw package} has none yet). */
+    private static void copyApplication(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            try (Stream<Path> old = Files.walk(to)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path rel = from.relativize(source);
+                if (Stream.of("app.aot", "app.jsa", "run").anyMatch(rel.toString()::equals)) {
+                    continue;
+                }
+                Path target = to.resolve(rel);
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 
