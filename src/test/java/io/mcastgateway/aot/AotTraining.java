@@ -100,7 +100,8 @@ public final class AotTraining {
         } catch (Exception e) {
             gateway.descendants().forEach(ProcessHandle::destroyForcibly);
             gateway.destroyForcibly();
-            throw new IllegalStateException("AOT training run failed (" + e.getMessage() + "); see " + log, e);
+            throw new IllegalStateException("AOT training run failed (" + e.getMessage() + "); see " + log
+                    + " (-Daot.skip=true builds without the training run)", e);
         }
         gateway.destroy(); // SIGTERM: the JDK writes the archive on exit (JDK 25: in a child JVM)
         if (!gateway.waitFor(EXIT_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
