@@ -229,7 +229,15 @@ public final class AotTraining {
                 # The packaged gateway, started as ./mvnw package trained it (README, "Start"): written by
                 # io.mcastgateway.aot.AotTraining. JAVA_OPTS adds JVM options; the settings are MCAST_* variables.
                 cd "$(dirname "$0")" || exit 1
-                exec %s %s $JAVA_OPTS -jar quarkus-run.jar "$@"
+                archive="%2$s"
+                case " $JAVA_OPTS $JDK_JAVA_OPTIONS " in
+                  # the archive holds compressed object pointers (G1, the training's collector): a JVM without them
+                  # cannot map it and would say so in error lines before starting the slow way
+                  *" -XX:+UseZGC "*|*" -XX:-UseCompressedOops "*)
+                    echo "run: $archive left out: it is not usable with ZGC or without compressed oops" >&2
+                    archive= ;;
+                esac
+                exec %1$s $archive $JAVA_OPTS -jar quarkus-run.jar "$@"
                 """.formatted(java, archive.read());
         Path run = app.resolve("run");
         Files.writeString(run, script);
