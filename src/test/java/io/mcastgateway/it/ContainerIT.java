@@ -26,8 +26,8 @@ import io.mcastgateway.support.Tools;
  * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
  * from Debian's packages (no registry is reachable here), run with host networking on lo: it
  * streams a datagram sent to the group, runs as a non-root user with a read-only root and no
- * capabilities (as the Kubernetes manifests run it), runs with its own JVM options (ZGC) and honours
- * JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
+ * capabilities (as the Kubernetes manifests run it), runs with its own JVM options (ZGC) and the AppCDS archive its
+ * build trained, honours JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
 class ContainerIT {
 
@@ -83,6 +83,9 @@ class ContainerIT {
             String uids = Files.readAllLines(Path.of("/proc", pid, "status")).stream()
                     .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
             assertThat(uids.split("\\s+")).as(uids).containsExactly("Uid:", "185", "185", "185", "185");
+            // the AppCDS archive that the image's build trained with the image's own JDK and options is in use
+            assertThat(Files.readString(Path.of("/proc", pid, "maps"))).as("the JVM's mappings")
+                    .contains("/deployments/app.jsa");
             assertThat(Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' '))
                     .startsWith("java -XX:MaxRAMPercentage=75 -XX:+UseZGC ")
                     .contains("-Dquarkus.http.port=" + HTTP_PORT + " -jar /deployments/quarkus-run.jar");
