@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 
 /**
@@ -122,7 +123,7 @@ public final class AotTraining {
     private static void exercise(URI base, String token, Process gateway, Path log) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (status(client, base.resolve("/q/health/ready")) != 200) {
+        while (HttpStatus.of(client, base.resolve("/q/health/ready"), Duration.ofSeconds(10)) != 200) {
             if (!gateway.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("the gateway did not get ready");
             }
@@ -155,7 +156,7 @@ public final class AotTraining {
                 "/q/openapi?format=json", "/", "/api/events?channel=nope");
         List<String> failed = new ArrayList<>();
         for (String path : gets) {
-            int status = status(client, base.resolve(path));
+            int status = HttpStatus.of(client, base.resolve(path), Duration.ofSeconds(10));
             if (status >= 500 || status < 0) {
                 failed.add(path + " " + status);
             }
@@ -191,15 +192,6 @@ public final class AotTraining {
             }
         } catch (IOException e) {
             // closed by the training run
-        }
-    }
-
-    private static int status(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
         }
     }
 

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.aot.AotTraining;
 import io.mcastgateway.aot.AotTraining.Archive;
+import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
@@ -90,7 +89,7 @@ class AotCacheIT {
                     .until(() -> {
                         assertThat(gateway.isAlive()).as("the gateway (%s: it exits when the archive is unusable);"
                                 + " its output:\n%s", strict, gateway.output()).isTrue();
-                        return status(base.resolve("/q/health/ready")) == 200;
+                        return HttpStatus.of(HTTP, base.resolve("/q/health/ready"), Duration.ofSeconds(5)) == 200;
                     });
             try (SseClient stream = SseClient.open(base.resolve("/api/events"))) {
                 String text = "from the archived classes " + UUID.randomUUID();
@@ -126,10 +125,5 @@ class AotCacheIT {
                 }
             }
         }
-    }
-
-    private static int status(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

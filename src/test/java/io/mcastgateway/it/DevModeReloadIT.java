@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 
@@ -47,7 +46,7 @@ class DevModeReloadIT {
         URI health = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
         try (GatewayProcess dev = GatewayProcess.start("devmode", COPY, Map.of(), command)) {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !dev.isAlive() || status(http, health) == 200);
+                    .until(() -> !dev.isAlive() || HttpStatus.of(http, health, Duration.ofSeconds(60)) == 200);
             assertThat(dev.isAlive()).as("dev mode started; output:\n%s", dev.output()).isTrue();
             assertThat(count(dev.output(), "Joined default")).isEqualTo(1);
             assertThat(count(dev.output(), "Joined second")).isEqualTo(1);
@@ -58,7 +57,7 @@ class DevModeReloadIT {
                 // a request after an edit is what makes dev mode reload; it looks for changes at most
                 // every 2 s, so keep requesting like a developer refreshing the page
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> status(http, health) == 200 && count(dev.output(), "Joined default") == reloads + 1
+                        .until(() -> HttpStatus.of(http, health, Duration.ofSeconds(60)) == 200 && count(dev.output(), "Joined default") == reloads + 1
                                 && count(dev.output(), "Joined second") == reloads + 1);
             }
 
@@ -91,18 +90,6 @@ class DevModeReloadIT {
             assertThat(count(output, "Joined second")).isEqualTo(4);
             assertThat(count(output, "Receive data from 127.0.0.1")).as("one log line per datagram")
                     .isEqualTo(4);
-        }
-    }
-
-    private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
