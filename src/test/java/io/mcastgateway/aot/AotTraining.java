@@ -1,9 +1,7 @@
 package io.mcastgateway.aot;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,14 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.Ports;
+import io.mcastgateway.support.SseClient;
 
 /**
  * The training run behind the packaged gateway's AOT cache (JDK 25+, JEP 483/514/515), run by {@code ./mvnw package}
@@ -63,8 +61,12 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        train(Path.of(args.length > 0 ? args[0] : "target/quarkus-app").toAbsolutePath(),
-                System.getProperty("aot.jdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        train(Path.of(args.length > 0 ? args[0] : "target/quarkus-app").toAbsolutePath(), configuredJdk());
+    }
+
+    /** The JDK 25+ to train with: {@code -Daot.jdk} (pom.xml passes its {@code aot.jdk}), else Temurin's on these machines. */
+    public static String configuredJdk() {
+        return System.getProperty("aot.jdk", "/usr/lib/jvm/temurin-25-jdk-amd64");
     }
 
     /**
@@ -85,7 +87,7 @@ public final class AotTraining {
         }
         long started = System.nanoTime();
         Path log = app.resolveSibling(app.getFileName() + "-training.log");
-        int http = freePort();
+        int http = Ports.free();
         ProcessBuilder builder = new ProcessBuilder(java.toString(), archive.write(), "-jar", "quarkus-run.jar")
                 .directory(app.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -129,11 +131,8 @@ public final class AotTraining {
             }
             Thread.sleep(20);
         }
-        AtomicInteger events = new AtomicInteger();
-        HttpResponse<InputStream> stream = client.send(HttpRequest.newBuilder(base.resolve("/api/events")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> countEvents(stream.body(), events));
-        try (DatagramSocket sender = Multicast.sender()) {
+        try (SseClient stream = SseClient.open(base.resolve("/api/events"));
+                DatagramSocket sender = Multicast.sender()) {
             sender.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 0);
             for (int i = 0; i < DATAGRAMS; i++) {
                 Multicast.sendTo(sender, ("training datagram " + i).getBytes(StandardCharsets.UTF_8), GROUP, PORT);
@@ -141,16 +140,15 @@ public final class AotTraining {
                     Thread.sleep(5);
                 }
             }
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (stream.events("datagram").size() < DATAGRAMS && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int got = stream.events("datagram").size();
+            if (got < DATAGRAMS / 2) { // some loss is no harm here; a dead receive path is
+                throw new IllegalStateException("the stream delivered " + got + " of " + DATAGRAMS + " datagrams");
+            }
         }
-        deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (events.get() < DATAGRAMS && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        if (events.get() < DATAGRAMS / 2) { // some loss is no harm here; a dead receive path is
-            throw new IllegalStateException("the stream delivered " + events.get() + " of " + DATAGRAMS + " datagrams");
-        }
-        stream.body().close();
-        reader.cancel(true);
         List<String> gets = List.of("/api/stats", "/api/channels", "/api/sources", "/api/publish", "/q/health",
                 "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics", "/q/openapi",
                 "/q/openapi?format=json", "/", "/api/events?channel=nope");
@@ -173,25 +171,6 @@ public final class AotTraining {
         }
         if (!Files.readString(log).contains("started in")) {
             throw new IllegalStateException("the gateway's log does not say it started");
-        }
-    }
-
-    private static void countEvents(InputStream body, AtomicInteger events) {
-        byte[] needle = "event: datagram".getBytes(StandardCharsets.US_ASCII);
-        byte[] buf = new byte[65536];
-        int matched = 0;
-        try {
-            for (int n; (n = body.read(buf)) > 0;) {
-                for (int i = 0; i < n; i++) {
-                    matched = buf[i] == needle[matched] ? matched + 1 : (buf[i] == needle[0] ? 1 : 0);
-                    if (matched == needle.length) {
-                        events.incrementAndGet();
-                        matched = 0;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // closed by the training run
         }
     }
 
@@ -234,11 +213,5 @@ public final class AotTraining {
         Path run = app.resolve("run");
         Files.writeString(run, script);
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -380,24 +380,23 @@ public final class Bench {
                 .append("| process start to ready (`/q/health/ready` 200) with ").append(launcher())
                 .append(", median and slowest of ").append(STARTS).append(" | ").append(starts[0][STARTS / 2])
                 .append(" ms, ").append(starts[0][STARTS - 1]).append(" ms |\n")
-                .append("| the same with `java -jar quarkus-run.jar` on ").append("JDK ").append(Runtime.version())
+                .append("| the same with `java -jar quarkus-run.jar` on JDK ").append(Runtime.version())
                 .append(" (no AOT cache) | ")
                 .append(starts[1][STARTS / 2]).append(" ms, ").append(starts[1][STARTS - 1]).append(" ms |\n")
-                .append("| the gateway's JVM in every run above | ").append(jvm).append(" |\n")
+                .append("| the gateway's JVM in the latency, allocation and fan-out runs | ").append(jvm).append(" |\n")
                 .append("| Quarkus \"started in\" | ").append(startedIn).append(" ms |\n")
                 .append("| resident memory after the load | ").append(rss).append(" MiB |\n");
         results.putObject("process").put("allocatedBytesPerDatagram", allocatedPerDatagram)
                 .put("allocatedBytesPerDatagramAt1k", allocatedAt1k).put("collectionsDuring1kRun", collectionsAt1k)
                 .put("readyMillis", starts[0][STARTS / 2]).put("readyMillisJavaJar", starts[1][STARTS / 2])
-                .put("startedInMillis", startedIn).put("rssMiB", rss).put("jvm", jvm);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) results.path("process")).putPOJO("readyMillisAll", starts);
+                .put("startedInMillis", startedIn).put("rssMiB", rss).put("jvm", jvm).putPOJO("readyMillisAll", starts);
         return latencies;
     }
 
     /** How the gateway is launched in this run, for the report. */
     private static String launcher() {
         return Gateway.LAUNCHER == Gateway.JAVA_JAR ? "`java -jar quarkus-run.jar` on Java " + Runtime.version()
-                : "`target/quarkus-app/run` (the JDK and AOT cache of `./mvnw package`)";
+                : "`target/quarkus-app/run` (the JVM and archive of `./mvnw package`'s training run)";
     }
 
     /**

@@ -21,6 +21,8 @@ import javax.management.remote.JMXServiceURL;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.tools.attach.VirtualMachine;
 
+import io.mcastgateway.support.HttpStatus;
+
 /**
  * The packaged gateway as users run it, on lo, with the benchmark's group and ports: {@code target/quarkus-app/run}
  * (the JDK and AOT cache of {@code ./mvnw package}'s training run, README "Start"), or {@code java -jar}.
@@ -71,12 +73,7 @@ final class Gateway implements AutoCloseable {
     }
 
     static int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        return HttpStatus.of(HTTP, uri(path), Duration.ofSeconds(5));
     }
 
     static URI uri(String path) {

@@ -9,12 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +22,7 @@ import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
+import io.mcastgateway.support.Trees;
 
 /**
  * The packaged gateway as the README says to start it, {@code target/quarkus-app/run}: the JVM and archive of
@@ -42,7 +41,7 @@ class AotCacheIT {
 
     @Test
     void shouldStartFromTheTrainedAotCacheWithTheApplicationsClassesInItAndServeTheStream() throws Exception {
-        Path jdk = AotTraining.trainingJava(System.getProperty("aot.jdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        Path jdk = AotTraining.trainingJava(AotTraining.configuredJdk());
         Tools.require("AotCacheIT", jdk == null ? "a JDK 25 or newer (-Daot.jdk=<home>)" : null);
         assertThat(APP.resolve("app.aot")).as("the training run's cache").isRegularFile();
         assertThat(Files.readString(APP.resolve("run"))).contains(jdk.toString(), "-XX:AOTCache=app.aot");
@@ -106,24 +105,7 @@ class AotCacheIT {
 
     /** The packaged application without the training's output (a fresh {@code ./mvnw package} has none yet). */
     private static void copyApplication(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> old = Files.walk(to)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path rel = from.relativize(source);
-                if (Stream.of("app.aot", "app.jsa", "run").anyMatch(rel.toString()::equals)) {
-                    continue;
-                }
-                Path target = to.resolve(rel);
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Trees.delete(to);
+        Trees.copy(from, to, rel -> List.of("app.aot", "app.jsa", "run").contains(rel.toString()));
     }
 }

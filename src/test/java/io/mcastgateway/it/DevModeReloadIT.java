@@ -9,19 +9,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
+import io.mcastgateway.support.Trees;
 
 /**
  * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project with two
@@ -106,25 +105,9 @@ class DevModeReloadIT {
     }
 
     private static void copyProject() throws IOException {
-        Path base = GatewayProcess.BASEDIR;
-        if (Files.exists(COPY)) {
-            try (Stream<Path> old = Files.walk(COPY)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.delete(COPY);
         for (String part : List.of("pom.xml", "mvnw", ".mvn", "src/main")) {
-            Path from = base.resolve(part);
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Path to = COPY.resolve(base.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.createDirectories(to.getParent());
-                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
+            Trees.copy(GatewayProcess.BASEDIR.resolve(part), COPY.resolve(part), p -> false);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.mcastgateway.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 
+import io.mcastgateway.support.Ports;
 import io.mcastgateway.support.Tools;
 
 /**
@@ -45,7 +45,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** On 127.0.0.1, a free port. */
     public static RedisServer onLoopback(String name) {
-        RedisServer server = new RedisServer(name, "127.0.0.1", freePort(), List.of());
+        RedisServer server = new RedisServer(name, "127.0.0.1", Ports.free(), List.of());
         server.start();
         return server;
     }
@@ -104,14 +104,6 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
