@@ -302,11 +302,15 @@ public final class Bench {
         Map<String, JsonNode> latencies = new LinkedHashMap<>();
         report.append("\n## Latency: sender to SSE subscriber (default settings, 64 B)\n\n")
                 .append("The raw socket's rows are the machine's own latency (a plain receiver, no HTTP): what the")
-                .append(" scheduler and the CPUs' wake-up add is in every figure. Each gateway gets 30,000 datagrams of")
+                .append(" scheduler and the CPUs' wake-up add is in every figure. The plain relay's rows add the hop")
+                .append(" to the subscriber: `bench/raw-fanout.c`, a C server that writes each datagram to the same SSE")
+                .append(" client as one chunk of the gateway's shape (one epoll thread per CPU), so they are the floor")
+                .append(" for a UDP-to-SSE gateway on this machine. Each gateway gets 30,000 datagrams of")
                 .append(" warm-up first (10,000 at 5k/s, then 20 s at 1k/s), not reported: a server's steady state,")
                 .append(" not its first seconds, when the JIT compiler shares the CPUs.\n\n")
                 .append("| | rate | datagrams | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|\n");
         rawLatency();
+        relayLatency();
         long allocatedPerDatagram;
         long allocatedAt1k = 0;
         long collectionsAt1k = 0;
@@ -499,6 +503,44 @@ public final class Bench {
         }
     }
 
+    /** The plain C relay (one stream) at 1k/s and 10k/s: the floor with the hop to an SSE subscriber. */
+    private void relayLatency() throws Exception {
+        if (!Files.isExecutable(C_RAW_FANOUT)) {
+            return;
+        }
+        int[][] runs = { { 1_000, 10_000 }, { 10_000, 50_000 } };
+        try (Proc server = rawFanout()) {
+            server.next(30); // listening: the client may connect
+            try (Proc client = sseClients(OUT.resolve("client.log"), 1)) {
+                client.next(60);
+                send(nextTag++, 1_000, 64, 2_000); // the first datagrams fault in the relay's pages: not reported
+                int[] tags = new int[runs.length];
+                for (int i = 0; i < runs.length; i++) {
+                    tags[i] = nextTag++;
+                    send(tags[i], runs[i][0], 64, runs[i][1]);
+                }
+                Thread.sleep(500);
+                client.tell("stop");
+                JsonNode out = client.next(60).path("tags");
+                for (int i = 0; i < runs.length; i++) {
+                    JsonNode t = out.path(Integer.toString(tags[i]));
+                    String name = runs[i][0] / 1000 + "k/s";
+                    report.append("| plain relay (C) | ").append(name).append(" | ").append(t.path("sum").asLong())
+                            .append(" of ").append(runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
+                            .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ")
+                            .append(ms(t, "p999")).append(" | ").append(ms(t, "max_us")).append(" |\n");
+                    results.with("relayLatency").set(name, t);
+                }
+            }
+        }
+    }
+
+    /** bench/raw-fanout.c on the gateway's HTTP port, one thread per CPU. */
+    private static Proc rawFanout() {
+        return Proc.start(List.of(C_RAW_FANOUT.toString(), GROUP, String.valueOf(PORT), String.valueOf(HTTP),
+                String.valueOf(Runtime.getRuntime().availableProcessors())), Map.of(), OUT.resolve("raw-fanout.log"), false);
+    }
+
     private static String ms(JsonNode t, String field) {
         return String.format(Locale.ROOT, "%.2f ms", t.path(field).asLong() / 1000.0);
     }
@@ -515,42 +557,57 @@ public final class Bench {
         ChartUtils.saveChartAsPNG(OUT.resolve("latency.png").toFile(), chart, 900, 500);
     }
 
-    /** Many subscribers: every event to every one of them, and the latency over all. */
+    /** The fan-out runs: subscribers, events a second, seconds of sending. */
+    private static final int[][] FAN_OUT_RUNS = { { 10, 10, 5 }, { 100, 10, 5 }, { 1_000, 10, 5 }, { 10_000, 10, 5 },
+            { 1_000, 100, 3 } };
+
+    /** The plain C SSE server bench/run compiles: the floor under the fan-out figures. */
+    static final Path C_RAW_FANOUT = OUT.resolve("raw-fanout");
+
+    /**
+     * Many subscribers: every event to every one of them, and the latency over all; first the same runs
+     * against a plain C server (the floor: what this machine's kernel and CPUs allow), then the gateway.
+     */
     private void fanOut() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        List<JsonNode> floor = new ArrayList<>();
+        if (Files.isExecutable(C_RAW_FANOUT)) {
+            try (Proc server = rawFanout()) {
+                server.next(30);
+                for (int[] run : FAN_OUT_RUNS) {
+                    // every stream the client counts as answered is a subscriber already: nothing to wait for
+                    JsonNode t = fanOutRun(run, () -> { }, () -> Thread.sleep(2_000));
+                    results.withArray("fanoutFloor").add(t);
+                    floor.add(t);
+                }
+            }
+        }
         report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
                 .append("| subscribers | rate | events each | all delivered | fewest got | p50 | p99 | p99.9 | max |")
-                .append(" client CPU |\n|---|---|---|---|---|---|---|---|---|---|\n");
-        int[][] runs = { { 10, 10, 5 }, { 100, 10, 5 }, { 1_000, 10, 5 }, { 10_000, 10, 5 }, { 1_000, 100, 3 } };
+                .append(" client CPU | floor: p50 / p99 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         try (Gateway gateway = new Gateway("fanout", Map.of())) {
             send(nextTag++, 20_000, 64, 40_000); // warm-up without subscribers, not reported
-            for (int[] run : runs) {
-                int n = run[0];
-                int rate = run[1];
-                long count = (long) rate * run[2];
-                try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n)) {
-                    JsonNode ready = client.next(120);
+            for (int r = 0; r < FAN_OUT_RUNS.length; r++) {
+                int n = FAN_OUT_RUNS[r][0];
+                JsonNode t = fanOutRun(FAN_OUT_RUNS[r], () -> {
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
                         Thread.sleep(100);
                     }
-                    int tag = nextTag++;
-                    send(tag, rate, 64, count);
-                    gateway.awaitDelivered(30_000);
-                    client.tell("stop");
-                    JsonNode out = client.next(60);
-                    JsonNode t = out.path("tags").path(Integer.toString(tag));
-                    boolean all = t.path("min").asLong() == count && out.path("ok").asInt() == n;
-                    report.append("| ").append(n).append(" | ").append(rate).append("/s | ").append(count).append(" | ")
-                            .append(all ? "yes" : "no (" + ready.path("ok").asInt() + " connected)").append(" | ")
-                            .append(t.path("min").asLong()).append(" | ").append(ms(t, "p50")).append(" | ")
-                            .append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
-                            .append(ms(t, "max_us")).append(" | ")
-                            .append(String.format(Locale.ROOT, "%.0f %%", 100 * out.path("cpuBusy").asDouble()))
-                            .append(" |\n");
-                    ((ObjectNode) t).put("subscribers", n).put("rate", rate).put("events", count)
-                            .put("clientCpuBusy", out.path("cpuBusy").asDouble());
-                    results.withArray("fanout").add(t);
-                }
+                }, () -> gateway.awaitDelivered(30_000));
+                results.withArray("fanout").add(t);
+                report.append("| ").append(n).append(" | ").append(t.path("rate").asInt()).append("/s | ")
+                        .append(t.path("events").asLong()).append(" | ")
+                        .append(t.path("allDelivered").asBoolean() ? "yes" : "no (" + t.path("connected").asInt() + " connected)")
+                        .append(" | ").append(t.path("min").asLong()).append(" | ").append(ms(t, "p50")).append(" | ")
+                        .append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
+                        .append(ms(t, "max_us")).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.0f %%", 100 * t.path("clientCpuBusy").asDouble()))
+                        .append(" | ").append(r < floor.size()
+                                ? ms(floor.get(r), "p50") + " / " + ms(floor.get(r), "p99")
+                                        + (floor.get(r).path("allDelivered").asBoolean() ? "" : " (not all delivered)")
+                                : "–")
+                        .append(" |\n");
                 long deadline = System.currentTimeMillis() + 30_000;
                 while (gateway.stats().path("subscribers").asInt() > 0 && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
@@ -560,6 +617,41 @@ public final class Bench {
         report.append("\nThe clients are one process (").append(clientName()).append("), parsing every stream (chunked HTTP, SSE, the JSON's")
                 .append(" text): \"client CPU\" is the share of that thread's time it was busy. Well below 100 %, the")
                 .append(" client was not what limited the figures.\n");
+        if (floor.isEmpty()) {
+            report.append("\nNo floor: without a C compiler there is no plain C server to measure.\n");
+        } else {
+            report.append("\n\"Floor\" is the same run, same clients and load, against `bench/raw-fanout.c`: a plain C server")
+                    .append(" with one epoll thread per CPU (").append(threads).append(") that writes each datagram to every")
+                    .append(" stream as one chunk of the gateway's shape and size, with one write(2) and nothing else. It is")
+                    .append(" what this machine's kernel and CPUs allow: at 10,000 subscribers nearly all of the time is the")
+                    .append(" kernel's loopback TCP, in the writer and in the client.\n");
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** One fan-out run against whatever listens on HTTP: its client's figures for the run's tag. */
+    private JsonNode fanOutRun(int[] run, Step awaitSubscribers, Step awaitDelivered) throws Exception {
+        int n = run[0];
+        int rate = run[1];
+        long count = (long) rate * run[2];
+        try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n)) {
+            JsonNode ready = client.next(120);
+            awaitSubscribers.run();
+            int tag = nextTag++;
+            send(tag, rate, 64, count);
+            awaitDelivered.run();
+            client.tell("stop");
+            JsonNode out = client.next(60);
+            ObjectNode t = out.path("tags").path(Integer.toString(tag)) instanceof ObjectNode o ? o : Proc.JSON.createObjectNode();
+            t.put("subscribers", n).put("rate", rate).put("events", count)
+                    .put("clientCpuBusy", out.path("cpuBusy").asDouble())
+                    .put("connected", ready.path("ok").asInt())
+                    .put("allDelivered", t.path("min").asLong() == count && out.path("ok").asInt() == n);
+            return t;
+        }
     }
 
     /** The JMH results of bench/run, when it ran them (target/bench/jmh.json). */
