@@ -143,11 +143,15 @@ public final class Bench {
     static final Path C_SENDER = OUT.resolve("sender");
 
     private static Proc sseClients(Path log, int connections) {
+        return sseClients(log, connections, HTTP);
+    }
+
+    private static Proc sseClients(Path log, int connections, int port) {
         if (Files.isExecutable(C_CLIENTS)) {
-            return Proc.start(List.of(C_CLIENTS.toString(), "127.0.0.1", String.valueOf(HTTP), "/api/events",
+            return Proc.start(List.of(C_CLIENTS.toString(), "127.0.0.1", String.valueOf(port), "/api/events",
                     String.valueOf(connections)), Map.of(), log, false);
         }
-        return Proc.tool(log, "SseClients", "127.0.0.1", HTTP, "/api/events", connections);
+        return Proc.tool(log, "SseClients", "127.0.0.1", port, "/api/events", connections);
     }
 
     private static String clientName() {
@@ -509,7 +513,7 @@ public final class Bench {
             return;
         }
         int[][] runs = { { 1_000, 10_000 }, { 10_000, 50_000 } };
-        try (Proc server = rawFanout()) {
+        try (Proc server = rawFanout(HTTP)) {
             server.next(30); // listening: the client may connect
             try (Proc client = sseClients(OUT.resolve("client.log"), 1)) {
                 client.next(60);
@@ -535,9 +539,9 @@ public final class Bench {
         }
     }
 
-    /** bench/raw-fanout.c on the gateway's HTTP port, one thread per CPU. */
-    private static Proc rawFanout() {
-        return Proc.start(List.of(C_RAW_FANOUT.toString(), GROUP, String.valueOf(PORT), String.valueOf(HTTP),
+    /** bench/raw-fanout.c on an HTTP port, one thread per CPU. */
+    private static Proc rawFanout(int http) {
+        return Proc.start(List.of(C_RAW_FANOUT.toString(), GROUP, String.valueOf(PORT), String.valueOf(http),
                 String.valueOf(Runtime.getRuntime().availableProcessors())), Map.of(), OUT.resolve("raw-fanout.log"), false);
     }
 
@@ -565,31 +569,32 @@ public final class Bench {
     static final Path C_RAW_FANOUT = OUT.resolve("raw-fanout");
 
     /**
-     * Many subscribers: every event to every one of them, and the latency over all; first the same runs
-     * against a plain C server (the floor: what this machine's kernel and CPUs allow), then the gateway.
+     * Many subscribers: every event to every one of them, and the latency over all. Each run goes first
+     * to a plain C server (the floor: what this machine's kernel and CPUs allow) and then, with the same
+     * clients and load, to the gateway: one after the other, so that both see the machine as it is then.
+     * Both listen all along (the floor on the next port) and both get every datagram.
      */
     private void fanOut() throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
-        List<JsonNode> floor = new ArrayList<>();
-        if (Files.isExecutable(C_RAW_FANOUT)) {
-            try (Proc server = rawFanout()) {
-                server.next(30);
-                for (int[] run : FAN_OUT_RUNS) {
-                    // every stream the client counts as answered is a subscriber already: nothing to wait for
-                    JsonNode t = fanOutRun(run, () -> { }, () -> Thread.sleep(2_000));
-                    results.withArray("fanoutFloor").add(t);
-                    floor.add(t);
-                }
-            }
-        }
+        boolean withFloor = Files.isExecutable(C_RAW_FANOUT);
         report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
                 .append("| subscribers | rate | events each | all delivered | fewest got | p50 | p99 | p99.9 | max |")
                 .append(" client CPU | floor: p50 / p99 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        try (Gateway gateway = new Gateway("fanout", Map.of())) {
+        try (Proc floorServer = withFloor ? rawFanout(HTTP + 1) : null;
+                Gateway gateway = new Gateway("fanout", Map.of())) {
+            if (floorServer != null) {
+                floorServer.next(30);
+            }
             send(nextTag++, 20_000, 64, 40_000); // warm-up without subscribers, not reported
-            for (int r = 0; r < FAN_OUT_RUNS.length; r++) {
-                int n = FAN_OUT_RUNS[r][0];
-                JsonNode t = fanOutRun(FAN_OUT_RUNS[r], () -> {
+            for (int[] run : FAN_OUT_RUNS) {
+                int n = run[0];
+                JsonNode floor = null;
+                if (floorServer != null) {
+                    // every stream the client counts as answered is a subscriber already: nothing to wait for
+                    floor = fanOutRun(run, HTTP + 1, () -> { }, () -> Thread.sleep(2_000));
+                    results.withArray("fanoutFloor").add(floor);
+                }
+                JsonNode t = fanOutRun(run, HTTP, () -> {
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
                         Thread.sleep(100);
@@ -603,9 +608,9 @@ public final class Bench {
                         .append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
                         .append(ms(t, "max_us")).append(" | ")
                         .append(String.format(Locale.ROOT, "%.0f %%", 100 * t.path("clientCpuBusy").asDouble()))
-                        .append(" | ").append(r < floor.size()
-                                ? ms(floor.get(r), "p50") + " / " + ms(floor.get(r), "p99")
-                                        + (floor.get(r).path("allDelivered").asBoolean() ? "" : " (not all delivered)")
+                        .append(" | ").append(floor != null
+                                ? ms(floor, "p50") + " / " + ms(floor, "p99")
+                                        + (floor.path("allDelivered").asBoolean() ? "" : " (not all delivered)")
                                 : "–")
                         .append(" |\n");
                 long deadline = System.currentTimeMillis() + 30_000;
@@ -617,14 +622,15 @@ public final class Bench {
         report.append("\nThe clients are one process (").append(clientName()).append("), parsing every stream (chunked HTTP, SSE, the JSON's")
                 .append(" text): \"client CPU\" is the share of that thread's time it was busy. Well below 100 %, the")
                 .append(" client was not what limited the figures.\n");
-        if (floor.isEmpty()) {
+        if (!withFloor) {
             report.append("\nNo floor: without a C compiler there is no plain C server to measure.\n");
         } else {
-            report.append("\n\"Floor\" is the same run, same clients and load, against `bench/raw-fanout.c`: a plain C server")
-                    .append(" with one epoll thread per CPU (").append(threads).append(") that writes each datagram to every")
-                    .append(" stream as one chunk of the gateway's shape and size, with one write(2) and nothing else. It is")
-                    .append(" what this machine's kernel and CPUs allow: at 10,000 subscribers nearly all of the time is the")
-                    .append(" kernel's loopback TCP, in the writer and in the client.\n");
+            report.append("\n\"Floor\" is the same run, with the same clients and load, right before the gateway's,")
+                    .append(" against `bench/raw-fanout.c`: a plain C server with one epoll thread per CPU (").append(threads)
+                    .append(") that writes each datagram to every stream as one chunk of the gateway's shape and size,")
+                    .append(" with one write(2) and nothing else. It is what this machine's kernel and CPUs allow: at")
+                    .append(" 10,000 subscribers nearly all of the time is the kernel's loopback TCP, in the writer and in")
+                    .append(" the client.\n");
         }
     }
 
@@ -632,12 +638,12 @@ public final class Bench {
         void run() throws Exception;
     }
 
-    /** One fan-out run against whatever listens on HTTP: its client's figures for the run's tag. */
-    private JsonNode fanOutRun(int[] run, Step awaitSubscribers, Step awaitDelivered) throws Exception {
+    /** One fan-out run against whatever listens on the port: its client's figures for the run's tag. */
+    private JsonNode fanOutRun(int[] run, int port, Step awaitSubscribers, Step awaitDelivered) throws Exception {
         int n = run[0];
         int rate = run[1];
         long count = (long) rate * run[2];
-        try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n)) {
+        try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n, port)) {
             JsonNode ready = client.next(120);
             awaitSubscribers.run();
             int tag = nextTag++;
