@@ -359,12 +359,9 @@ public final class Bench {
             JsonNode out = client.next(30);
             for (int i = 0; i < runs.length; i++) {
                 JsonNode t = out.path("tags").path(Integer.toString(tags[i]));
-                String name = runs[i][0] >= 1000 ? runs[i][0] / 1000 + "k/s" : runs[i][0] + "/s";
+                String name = rateName(runs[i][0]);
                 latencies.put(name, t);
-                report.append("| gateway | ").append(name).append(" | ").append(t.path("sum").asLong()).append(" of ")
-                        .append((long) runs[i][0] * runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
-                        .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999"))
-                        .append(" | ").append(ms(t, "max_us")).append(" |\n");
+                latencyRow("gateway", name, (long) runs[i][0] * runs[i][1], t);
                 results.with("latency").set(name, t);
             }
         }
@@ -444,9 +441,7 @@ public final class Bench {
             client.tell("stop");
             JsonNode t = client.next(30).path("tags").path(Integer.toString(tag));
             latencies.put(key, t);
-            report.append("| ").append(label).append(" | 1k/s | ").append(t.path("sum").asLong()).append(" of 10000 | ")
-                    .append(ms(t, "p50")).append(" | ").append(ms(t, "p90")).append(" | ").append(ms(t, "p99"))
-                    .append(" | ").append(ms(t, "p999")).append(" | ").append(ms(t, "max_us")).append(" |\n");
+            latencyRow(label, "1k/s", 10_000, t);
             results.with("latency").set(key, t);
         }
     }
@@ -497,11 +492,8 @@ public final class Bench {
             JsonNode out = raw.next(30).path("latency");
             for (int i = 0; i < runs.length; i++) {
                 JsonNode t = out.path(Integer.toString(tags[i]));
-                String name = runs[i][0] >= 1000 ? runs[i][0] / 1000 + "k/s" : runs[i][0] + "/s";
-                report.append("| raw socket | ").append(name).append(" | ").append(t.path("sum").asLong())
-                        .append(" of ").append(runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
-                        .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999"))
-                        .append(" | ").append(ms(t, "max_us")).append(" |\n");
+                String name = rateName(runs[i][0]);
+                latencyRow("raw socket", name, runs[i][1], t);
                 results.with("rawLatency").set(name, t);
             }
         }
@@ -528,11 +520,8 @@ public final class Bench {
                 JsonNode out = client.next(60).path("tags");
                 for (int i = 0; i < runs.length; i++) {
                     JsonNode t = out.path(Integer.toString(tags[i]));
-                    String name = runs[i][0] / 1000 + "k/s";
-                    report.append("| plain relay (C) | ").append(name).append(" | ").append(t.path("sum").asLong())
-                            .append(" of ").append(runs[i][1]).append(" | ").append(ms(t, "p50")).append(" | ")
-                            .append(ms(t, "p90")).append(" | ").append(ms(t, "p99")).append(" | ")
-                            .append(ms(t, "p999")).append(" | ").append(ms(t, "max_us")).append(" |\n");
+                    String name = rateName(runs[i][0]);
+                    latencyRow("plain relay (C)", name, runs[i][1], t);
                     results.with("relayLatency").set(name, t);
                 }
             }
@@ -543,6 +532,18 @@ public final class Bench {
     private static Proc rawFanout(int http) {
         return Proc.start(List.of(C_RAW_FANOUT.toString(), GROUP, String.valueOf(PORT), String.valueOf(http),
                 String.valueOf(Runtime.getRuntime().availableProcessors())), Map.of(), OUT.resolve("raw-fanout.log"), false);
+    }
+
+    /** A row of the latency table: who, the rate, how many of the sent datagrams arrived, the percentiles. */
+    private void latencyRow(String who, String rate, long sent, JsonNode t) {
+        report.append("| ").append(who).append(" | ").append(rate).append(" | ").append(t.path("sum").asLong())
+                .append(" of ").append(sent).append(" | ").append(ms(t, "p50")).append(" | ").append(ms(t, "p90"))
+                .append(" | ").append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
+                .append(ms(t, "max_us")).append(" |\n");
+    }
+
+    private static String rateName(int perSecond) {
+        return perSecond >= 1000 ? perSecond / 1000 + "k/s" : perSecond + "/s";
     }
 
     private static String ms(JsonNode t, String field) {
