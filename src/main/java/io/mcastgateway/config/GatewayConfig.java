@@ -252,7 +252,7 @@ public interface GatewayConfig {
         @WithDefault("1024")
         int buffer();
 
-        /** Period of the comment heartbeat on every open stream. */
+        /** A comment heartbeat on a stream that nothing was written to for this long (idle proxies keep it open). */
         @WithDefault("15s")
         Duration heartbeat();
 

@@ -134,7 +134,7 @@ public class EventStreamRoute {
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), ctx.request().connection(), response, filter,
                 settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
-        long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> subscriber.heartbeat());
+        long heartbeat = vertx.setPeriodic(Math.max(1, settings.heartbeat().toMillis() / 2), id -> subscriber.heartbeatTick());
         open.add(subscriber);
         Handler<Void> cleanUp = v -> {
             if (open.remove(subscriber)) {

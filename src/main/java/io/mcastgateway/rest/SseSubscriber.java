@@ -62,6 +62,8 @@ final class SseSubscriber implements Subscriber {
      */
     private byte[][] batch;
     private boolean parked; // likewise
+    /** Heartbeat ticks (two a period) since something was last written to the stream (event loop only). */
+    private int idleTicks;
     private final HttpConnection connection;
     private HttpChunks.Writer chunks; // see chunks(); only touched on the connection's event loop
     private boolean chunksKnown; // likewise
@@ -235,6 +237,7 @@ final class SseSubscriber implements Subscriber {
             }
             delivered.addAndGet(end - i);
             stats.addDelivered(end - i);
+            idleTicks = 0;
             i = end;
         }
         return i;
@@ -265,6 +268,7 @@ final class SseSubscriber implements Subscriber {
         chunks.writeShared(shared.chunk, shared.view);
         delivered.addAndGet(count);
         stats.addDelivered(count);
+        idleTicks = 0;
         return true;
     }
 
@@ -342,7 +346,16 @@ final class SseSubscriber implements Subscriber {
         return chunks;
     }
 
-    void heartbeat() {
+    /**
+     * A heartbeat tick, two every {@code mcast.stream.heartbeat}, on the connection's event loop: a
+     * comment when nothing was written for two ticks. An idle stream gets one a period, and no stream
+     * is silent for longer than a period; a stream that carries events gets none.
+     */
+    void heartbeatTick() {
+        if (++idleTicks < 2) {
+            return;
+        }
+        idleTicks = 0;
         if (!closed && !response.writeQueueFull()) {
             response.write(SseFrames.heartbeat());
         }

@@ -153,6 +153,23 @@ class StreamResilienceTest {
     }
 
     @Test
+    void shouldSendNoHeartbeatWhileEventsFlowAndResumeThemWhenIdle() throws Exception {
+        // the test profile's heartbeat is 1 s: with a datagram every 100 ms the stream is never idle for it
+        String text = "busy " + UUID.randomUUID();
+        try (SseClient client = SseClient.open(URI.create(events + fromSender))) {
+            assertThat(client.retry()).isEqualTo(2000L);
+            for (int i = 0; i < 30; i++) {
+                Multicast.send(sender, text);
+                Thread.sleep(100);
+            }
+            await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 30);
+            assertThat(client.comments()).isZero();
+            // idle again: the comments come back within about a period
+            await().atMost(Duration.ofSeconds(3)).until(() -> client.comments() >= 1);
+        }
+    }
+
+    @Test
     void shouldFilterByGroupAndBySource() {
         String text = "filtered " + UUID.randomUUID();
         try (DatagramSocket other = Multicast.sender();
