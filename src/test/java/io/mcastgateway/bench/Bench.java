@@ -482,20 +482,7 @@ public final class Bench {
         int[][] runs = { { 10, 50 }, { 1_000, 10_000 }, { 10_000, 50_000 } };
         try (Proc raw = Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT)) {
             raw.next(30);
-            int[] tags = new int[runs.length];
-            for (int i = 0; i < runs.length; i++) {
-                tags[i] = nextTag++;
-                send(tags[i], runs[i][0], 64, runs[i][1]);
-            }
-            Thread.sleep(300);
-            raw.tell("stop");
-            JsonNode out = raw.next(30).path("latency");
-            for (int i = 0; i < runs.length; i++) {
-                JsonNode t = out.path(Integer.toString(tags[i]));
-                String name = rateName(runs[i][0]);
-                latencyRow("raw socket", name, runs[i][1], t);
-                results.with("rawLatency").set(name, t);
-            }
+            measuredRuns(runs, 300, raw, "latency", "raw socket", "rawLatency");
         }
     }
 
@@ -510,21 +497,30 @@ public final class Bench {
             try (Proc client = sseClients(OUT.resolve("client.log"), 1)) {
                 client.next(60);
                 send(nextTag++, 1_000, 64, 2_000); // the first datagrams fault in the relay's pages: not reported
-                int[] tags = new int[runs.length];
-                for (int i = 0; i < runs.length; i++) {
-                    tags[i] = nextTag++;
-                    send(tags[i], runs[i][0], 64, runs[i][1]);
-                }
-                Thread.sleep(500);
-                client.tell("stop");
-                JsonNode out = client.next(60).path("tags");
-                for (int i = 0; i < runs.length; i++) {
-                    JsonNode t = out.path(Integer.toString(tags[i]));
-                    String name = rateName(runs[i][0]);
-                    latencyRow("plain relay (C)", name, runs[i][1], t);
-                    results.with("relayLatency").set(name, t);
-                }
+                measuredRuns(runs, 500, client, "tags", "plain relay (C)", "relayLatency");
             }
+        }
+    }
+
+    /**
+     * Sends each run ({rate, datagrams}) under a tag of its own, then stops the tool that measured them
+     * and writes its figures per run (found under {@code field} of its result) as rows of the latency table.
+     */
+    private void measuredRuns(int[][] runs, long settleMillis, Proc measurer, String field, String who, String key)
+            throws Exception {
+        int[] tags = new int[runs.length];
+        for (int i = 0; i < runs.length; i++) {
+            tags[i] = nextTag++;
+            send(tags[i], runs[i][0], 64, runs[i][1]);
+        }
+        Thread.sleep(settleMillis);
+        measurer.tell("stop");
+        JsonNode out = measurer.next(60).path(field);
+        for (int i = 0; i < runs.length; i++) {
+            JsonNode t = out.path(Integer.toString(tags[i]));
+            String name = rateName(runs[i][0]);
+            latencyRow(who, name, runs[i][1], t);
+            results.with(key).set(name, t);
         }
     }
 
