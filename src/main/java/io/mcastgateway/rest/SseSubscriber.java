@@ -235,9 +235,7 @@ final class SseSubscriber implements Subscriber {
             } else {
                 response.write(Buffer.buffer(chunk)).onComplete(written -> chunk.release());
             }
-            delivered.addAndGet(end - i);
-            stats.addDelivered(end - i);
-            idleTicks = 0;
+            markWritten(end - i);
             i = end;
         }
         return i;
@@ -266,10 +264,15 @@ final class SseSubscriber implements Subscriber {
             fill(shared.next(batch, bytes + HttpChunks.framingBytes(bytes)), null, frames, 0, count, bytes, true);
         }
         chunks.writeShared(shared.chunk, shared.view);
-        delivered.addAndGet(count);
-        stats.addDelivered(count);
-        idleTicks = 0;
+        markWritten(count);
         return true;
+    }
+
+    /** Events went to the connection: counted, and the stream is not idle. */
+    private void markWritten(int events) {
+        delivered.addAndGet(events);
+        stats.addDelivered(events);
+        idleTicks = 0;
     }
 
     /**

@@ -524,10 +524,13 @@ public final class Bench {
         }
     }
 
-    /** bench/raw-fanout.c on an HTTP port, one thread per CPU. */
+    /** The plain C server's epoll threads: one per CPU. */
+    private static final int FLOOR_THREADS = Runtime.getRuntime().availableProcessors();
+
+    /** bench/raw-fanout.c on an HTTP port. */
     private static Proc rawFanout(int http) {
         return Proc.start(List.of(C_RAW_FANOUT.toString(), GROUP, String.valueOf(PORT), String.valueOf(http),
-                String.valueOf(Runtime.getRuntime().availableProcessors())), Map.of(), OUT.resolve("raw-fanout.log"), false);
+                String.valueOf(FLOOR_THREADS)), Map.of(), OUT.resolve("raw-fanout.log"), false);
     }
 
     /** A row of the latency table: who, the rate, how many of the sent datagrams arrived, the percentiles. */
@@ -572,7 +575,6 @@ public final class Bench {
      * Both listen all along (the floor on the next port) and both get every datagram.
      */
     private void fanOut() throws Exception {
-        int threads = Runtime.getRuntime().availableProcessors();
         boolean withFloor = Files.isExecutable(C_RAW_FANOUT);
         report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
                 .append("| subscribers | rate | events each | all delivered | fewest got | p50 | p99 | p99.9 | max |")
@@ -623,7 +625,7 @@ public final class Bench {
             report.append("\nNo floor: without a C compiler there is no plain C server to measure.\n");
         } else {
             report.append("\n\"Floor\" is the same run, with the same clients and load, right before the gateway's,")
-                    .append(" against `bench/raw-fanout.c`: a plain C server with one epoll thread per CPU (").append(threads)
+                    .append(" against `bench/raw-fanout.c`: a plain C server with one epoll thread per CPU (").append(FLOOR_THREADS)
                     .append(") that writes each datagram to every stream as one chunk of the gateway's shape and size,")
                     .append(" with one write(2) and nothing else. It is what this machine's kernel and CPUs allow: at")
                     .append(" 10,000 subscribers nearly all of the time is the kernel's loopback TCP, in the writer and in")
