@@ -264,13 +264,13 @@ public final class GroupReceiver {
                     waiting(nic.problem());
                 } else if (nic.index() != joinedIndex) {
                     // removed and created again between two checks: the old membership went with it
-                    rejoin("interface " + channel.interfaceName() + " was re-created");
+                    rejoin("interface " + channel.interfaceName() + " was re-created", nic);
                 }
             }
             case WAITING -> {
                 if (nic.usable()) {
                     if (socket != null && socketJoined) {
-                        rejoin("interface " + channel.interfaceName() + " is back");
+                        rejoin("interface " + channel.interfaceName() + " is back", nic);
                     } else {
                         LOG.infof("Interface %s is back: joining %s", channel.interfaceName(), channel);
                         attempt();
@@ -289,11 +289,24 @@ public final class GroupReceiver {
      * fails, the receiver starts over with a new socket.
      */
     private void rejoin(String why) {
+        if (socket == null || state == State.CLOSED) {
+            return;
+        }
+        // the interface is looked up on a worker (it reads /sys and asks the kernel), not on the event loop
+        String name = channel.interfaceName();
+        context.executeBlocking(() -> interfaceStatus(name), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                rejoin(why, ar.result());
+            }
+        });
+    }
+
+    /** {@link #rejoin(String)} with the interface's status just read; on the context. */
+    private void rejoin(String why, InterfaceStatus nic) {
         DatagramSocket s = socket;
         if (s == null || state == State.CLOSED) {
             return;
         }
-        InterfaceStatus nic = interfaceStatus(channel.interfaceName());
         if (!nic.usable()) {
             waiting(nic.problem());
             return;

@@ -58,6 +58,7 @@ public class EventStreamRoute {
     private final Optional<Duration> shutdownDelay;
     private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
+    private final Heartbeats heartbeats;
     private final int maxSubscribers;
     private volatile boolean closing;
 
@@ -70,6 +71,7 @@ public class EventStreamRoute {
         this.settings = config.stream();
         this.shutdownDelay = shutdownDelay;
         this.maxSubscribers = config.stream().maxSubscribers().orElseGet(EventStreamRoute::fileLimitShare);
+        this.heartbeats = new Heartbeats(vertx, settings.heartbeat());
     }
 
     /** Three quarters of the process's open-file limit: each stream holds a socket, the rest is the JVM's. */
@@ -87,6 +89,10 @@ public class EventStreamRoute {
 
     public int maxSubscribers() {
         return maxSubscribers;
+    }
+
+    Heartbeats heartbeats() {
+        return heartbeats;
     }
 
     void register(@Observes Router router) {
@@ -134,12 +140,12 @@ public class EventStreamRoute {
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), ctx.request().connection(), response, filter,
                 settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
-        long heartbeat = vertx.setPeriodic(Math.max(1, settings.heartbeat().toMillis() / 2), id -> subscriber.heartbeatTick());
+        heartbeats.add(subscriber);
         open.add(subscriber);
         Handler<Void> cleanUp = v -> {
             if (open.remove(subscriber)) {
                 slots.decrementAndGet();
-                vertx.cancelTimer(heartbeat);
+                heartbeats.remove(subscriber);
                 subscriber.close();
                 hub.unsubscribe(subscriber);
             }

@@ -64,6 +64,8 @@ final class SseSubscriber implements Subscriber {
     private boolean parked; // likewise
     /** Heartbeat ticks (two a period) since something was last written to the stream (event loop only). */
     private int idleTicks;
+    /** Where {@link Heartbeats} keeps the stream in its loop's list, or -1 (event loop only). */
+    int heartbeatSlot = -1;
     private final HttpConnection connection;
     private HttpChunks.Writer chunks; // see chunks(); only touched on the connection's event loop
     private boolean chunksKnown; // likewise

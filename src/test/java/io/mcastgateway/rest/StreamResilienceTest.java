@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,9 @@ class StreamResilienceTest {
 
     @TestHTTPResource("/api/events")
     URI events;
+
+    @Inject
+    EventStreamRoute route;
 
     private DatagramSocket sender;
     private String fromSender;
@@ -167,6 +172,36 @@ class StreamResilienceTest {
             // idle again: the comments come back within about a period
             await().atMost(Duration.ofSeconds(3)).until(() -> client.comments() >= 1);
         }
+    }
+
+    @Test
+    void shouldTickEveryStreamFromOneTimerPerEventLoopAndStopItWithTheLastStream() {
+        Heartbeats heartbeats = route.heartbeats();
+        await().atMost(WAIT).until(() -> heartbeats.timers() == 0); // what other tests opened is closed
+        URI idle = URI.create(events + "?source=192.0.2.1"); // matches nothing: only heartbeats
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                clients.add(SseClient.open(idle));
+            }
+            // the test profile's heartbeat is 1 s: every stream gets its comments
+            await().atMost(Duration.ofSeconds(4)).until(() -> clients.stream().allMatch(c -> c.comments() >= 2));
+            await().atMost(WAIT).until(() -> heartbeats.streams() == 6);
+            // 6 streams on the event loops (round robin): fewer timers than streams, one per loop in use
+            assertThat(heartbeats.timers()).isBetween(1, 5);
+
+            for (SseClient c : clients.subList(1, 6)) {
+                c.close();
+            }
+            await().atMost(WAIT).until(() -> heartbeats.streams() == 1 && heartbeats.timers() == 1);
+            // the stream left alone still gets its heartbeats from its loop's timer
+            SseClient last = clients.get(0);
+            int before = last.comments();
+            await().atMost(Duration.ofSeconds(4)).until(() -> last.comments() >= before + 2);
+        } finally {
+            clients.forEach(SseClient::close);
+        }
+        await().atMost(WAIT).until(() -> heartbeats.timers() == 0 && heartbeats.streams() == 0);
     }
 
     @Test
