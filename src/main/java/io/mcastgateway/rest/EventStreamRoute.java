@@ -156,6 +156,7 @@ public class EventStreamRoute {
         // first on the wire all the same (queued frames drain later on this same event loop); a client
         // that has read it is subscribed
         response.write(SseFrames.retry(settings.retry().toMillis()));
+        subscriber.headWritten();
     }
 
     /**

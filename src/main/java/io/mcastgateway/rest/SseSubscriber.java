@@ -352,6 +352,14 @@ final class SseSubscriber implements Subscriber {
     }
 
     /**
+     * The head is written (on the connection's event loop): the writer is looked up now rather than at
+     * the first event, when 10,000 streams that just connected would all do it within one fan-out.
+     */
+    void headWritten() {
+        chunks();
+    }
+
+    /**
      * A heartbeat tick, two every {@code mcast.stream.heartbeat}, on the connection's event loop: a
      * comment when nothing was written for two ticks. An idle stream gets one a period, and no stream
      * is silent for longer than a period; a stream that carries events gets none.
