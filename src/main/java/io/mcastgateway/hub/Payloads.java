@@ -1,8 +1,15 @@
 package io.mcastgateway.hub;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
-/** Tells whether datagram bytes are text (valid UTF-8). */
+/** Tells whether datagram bytes are text (valid UTF-8), and whether they are text that JSON takes as it is. */
 public final class Payloads {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Payloads() {
     }
@@ -51,5 +58,36 @@ public final class Payloads {
             i += n + 1;
         }
         return true;
+    }
+
+    /**
+     * Whether {@code length} bytes from {@code offset} are printable ASCII (0x20 to 0x7e) without {@code "}
+     * or {@code \}: text that a JSON string holds as it is, with nothing to escape. Eight bytes at a time
+     * (a 1,024-byte datagram of text was checked and escaped byte by byte twice). Allocates nothing.
+     */
+    public static boolean isPlainAscii(byte[] b, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long v = (long) LONGS.get(b, i);
+            // a byte's high bit is set in one of these when it is >= 0x80 (v), 0x7f (v + 1), < 0x20 (v - 0x20),
+            // '"' or '\' (a zero byte after the xor); a carry or borrow only spreads from a byte that fails
+            long flagged = v | (v + ONES) | (v - 0x20 * ONES) | zeroByte(v ^ ('"' * ONES)) | zeroByte(v ^ ('\\' * ONES));
+            if ((flagged & HIGH_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            int c = b[i] & 0xff;
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The high bit of each zero byte of {@code x} set (and maybe of bytes above one: they fail anyway). */
+    private static long zeroByte(long x) {
+        return (x - ONES) & ~x;
     }
 }

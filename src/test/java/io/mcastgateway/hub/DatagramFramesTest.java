@@ -44,6 +44,31 @@ class DatagramFramesTest {
     }
 
     @Test
+    void shouldWritePlainAsciiAsItIsAndEscapeAByteThatNeedsItAnywhere() {
+        Random random = new Random(11);
+        for (int size : new int[] { 1, 7, 8, 9, 64, 1024 }) {
+            byte[] payload = new byte[size];
+            for (int i = 0; i < size; i++) {
+                do {
+                    payload[i] = (byte) (0x20 + random.nextInt(0x5f));
+                } while (payload[i] == '"' || payload[i] == '\\');
+            }
+            String text = new String(payload, StandardCharsets.US_ASCII);
+            String frame = frame(payload, size);
+            assertThat(frame).contains("\"text\":\"" + text + "\"}");
+            assertThat(json(frame).getString("text")).isEqualTo(text);
+            // one byte that JSON must escape, at the end of the last eight-byte word or in the tail
+            for (byte special : new byte[] { '"', '\\', '\n', 0x7f, 0x01 }) {
+                byte[] changed = payload.clone();
+                changed[size - 1] = special;
+                String changedText = new String(changed, StandardCharsets.US_ASCII);
+                assertThat(json(frame(changed, size)).getString("text")).as("size %d, byte %02x", size, special)
+                        .isEqualTo(changedText);
+            }
+        }
+    }
+
+    @Test
     void shouldWriteBytesThatAreNotUtf8AsBase64() {
         Random random = new Random(7);
         for (int size : new int[] { 0, 1, 3, 64, 1024, 65507 }) {

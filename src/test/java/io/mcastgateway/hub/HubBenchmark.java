@@ -42,6 +42,7 @@ public class HubBenchmark {
     private ChannelSpec channel;
     private ByteBuf text;
     private ByteBuf binary;
+    private ByteBuf text1024;
 
     /** The replay ring and one subscriber that takes every frame (and forgets it). */
     static final class OneSubscriber implements Transport, Subscriber {
@@ -124,6 +125,9 @@ public class HubBenchmark {
         new java.util.Random(1).nextBytes(bytes);
         bytes[0] = (byte) 0xff;
         binary = Unpooled.wrappedBuffer(bytes);
+        // the benchmark's 1,024-byte datagram: "<tag> <seq> <nanos> " padded with dots (bench/sender.c)
+        String head = "7 123456 987654321012345 ";
+        text1024 = Unpooled.copiedBuffer(head + ".".repeat(1024 - head.length()), StandardCharsets.US_ASCII);
     }
 
     @TearDown(Level.Trial)
@@ -134,6 +138,11 @@ public class HubBenchmark {
     @Benchmark
     public StreamEvent publishText64() {
         return hub.publish(channel, text, "127.0.0.1", "127.0.0.1:43597", System.currentTimeMillis(), -1);
+    }
+
+    @Benchmark
+    public StreamEvent publishText1024() {
+        return hub.publish(channel, text1024, "127.0.0.1", "127.0.0.1:43597", System.currentTimeMillis(), -1);
     }
 
     @Benchmark

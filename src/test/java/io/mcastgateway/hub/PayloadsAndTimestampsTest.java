@@ -44,6 +44,47 @@ class PayloadsAndTimestampsTest {
     }
 
     @Test
+    void shouldTellPlainAsciiEightBytesAtATimeAsByteByByte() {
+        assertThat(Payloads.isPlainAscii(new byte[0], 0, 0)).isTrue();
+        byte[] plain = "this message send via mcast ! 0123456789 ~{}[]".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Payloads.isPlainAscii(plain, 0, plain.length)).isTrue();
+        // every byte value, at every position of an eight-byte word and in the tail after the words
+        for (int value = 0; value < 256; value++) {
+            for (int at = 0; at < 19; at++) {
+                byte[] bytes = java.util.Arrays.copyOf(plain, 19);
+                bytes[at] = (byte) value;
+                assertThat(Payloads.isPlainAscii(bytes, 0, bytes.length)).as("byte %02x at %d", value, at)
+                        .isEqualTo(plainByByte(bytes, 0, bytes.length));
+            }
+        }
+        Random random = new Random(7);
+        byte[] specials = { 0, 0x1f, 0x20, '"', '\\', 0x7e, 0x7f, (byte) 0x80, (byte) 0xff, (byte) 0xc3 };
+        for (int i = 0; i < 200_000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) (0x20 + random.nextInt(0x5f));
+            }
+            if (bytes.length > 0 && random.nextInt(3) > 0) {
+                bytes[random.nextInt(bytes.length)] = specials[random.nextInt(specials.length)];
+            }
+            int offset = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int length = random.nextInt(bytes.length - offset + 1);
+            assertThat(Payloads.isPlainAscii(bytes, offset, length)).as("bytes %s [%d, +%d)", java.util.Arrays.toString(bytes),
+                    offset, length).isEqualTo(plainByByte(bytes, offset, length));
+        }
+    }
+
+    private static boolean plainByByte(byte[] b, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            int c = b[i] & 0xff;
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void shouldFormatIsoUtcWithMillisAcrossSeconds() {
         long t = Instant.parse("2026-11-25T18:00:59.007Z").toEpochMilli();
         assertThat(Timestamps.format(t)).isEqualTo("2026-11-25T18:00:59.007Z");
