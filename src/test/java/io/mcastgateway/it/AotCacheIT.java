@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,8 @@ import io.mcastgateway.support.Trees;
  * {@code ./mvnw package}'s training run. The JVM is told to refuse to start unless it can use the archive
  * ({@code -XX:AOTMode=on}, {@code -Xshare:on}), and its class-loading log says where each class came from: the
  * gateway's own classes, Quarkus' and its libraries' must come from the archive (behind Quarkus' fast-jar class loader
- * they could not). Not a timing: how fast it starts is {@code bench/run}'s to say.
+ * they could not). Run as root, it puts the JIT compilers' threads at nice 19, and the JVM does not warn about it. Not
+ * a timing: how fast it starts is {@code bench/run}'s to say.
  */
 class AotCacheIT {
 
@@ -98,9 +100,33 @@ class AotCacheIT {
                 });
             }
             assertThat(gateway.output()).doesNotContain("[error", "[warning][aot]", "[warning][cds]",
-                    "Unable to use AOT cache");
+                    "Unable to use AOT cache", "ThreadPriorityPolicy");
+            assertThat(compilerThreadNice(gateway.pid()))
+                    .as("the nice values of the JIT compilers' threads (nice 19 when run as root)").isNotEmpty()
+                    .containsOnly(runAsRoot() ? 19 : 0);
         }
         return Files.readString(classes);
+    }
+
+    /** The nice value of each of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+    private static List<Integer> compilerThreadNice(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.map(task -> {
+                try {
+                    return Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    return ""; // the thread ended meanwhile
+                }
+            }).filter(stat -> stat.contains(" CompilerThre")).map(stat -> {
+                // after "pid (comm) ": state is field 3 of proc(5)'s stat, nice field 19
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Integer.parseInt(fields[19 - 3]);
+            }).toList();
+        }
+    }
+
+    private static boolean runAsRoot() throws IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
 
     /** The packaged application without the training's output (a fresh {@code ./mvnw package} has none yet). */
