@@ -101,9 +101,10 @@ class AotCacheIT {
             }
             assertThat(gateway.output()).doesNotContain("[error", "[warning][aot]", "[warning][cds]",
                     "Unable to use AOT cache", "ThreadPriorityPolicy");
+            int expected = Tools.notRoot() == null ? 19 : nice(Files.readString(Path.of("/proc/self/stat")));
             assertThat(compilerThreadNice(gateway.pid()))
                     .as("the nice values of the JIT compilers' threads (19 when run as root, else this JVM's own)")
-                    .isNotEmpty().containsOnly(runAsRoot() ? 19 : nice(Files.readString(Path.of("/proc/self/stat"))));
+                    .isNotEmpty().containsOnly(expected);
         }
         return Files.readString(classes);
     }
@@ -126,10 +127,6 @@ class AotCacheIT {
         // after "pid (comm) ": state is field 3 of proc(5)'s stat, nice field 19
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[19 - 3]);
-    }
-
-    private static boolean runAsRoot() throws IOException {
-        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
 
     /** The packaged application without the training's output (a fresh {@code ./mvnw package} has none yet). */
