@@ -99,6 +99,12 @@ public interface GatewayConfig {
         /** How long to wait before connecting again after Redis failed. */
         @WithDefault("1s")
         Duration retryInterval();
+
+        /**
+         * The secret the gateways share to sign relayed publishes ({@code <key>:sends}), at least 16
+         * characters; unset = this gateway neither relays publishes nor sends relayed ones.
+         */
+        Optional<String> secret();
     }
 
     interface Sources {
@@ -112,6 +118,44 @@ public interface GatewayConfig {
 
     /** Who may watch: the stream and the data behind the page. */
     Read read();
+
+    /** JSON Web Tokens with per-channel claims ({@code mcast.subscribe}, {@code mcast.publish}). */
+    Jwt jwt();
+
+    /** The page's session cookie ({@code POST /api/session}). */
+    Session session();
+
+    /** Failed authentications per client address. */
+    Auth auth();
+
+    interface Jwt {
+        /** Where the key that verifies tokens is: a PEM file, a JWK set file, or an https URL of either (a JWKS endpoint); unset = JWTs are not accepted. */
+        Optional<String> publicKeyLocation();
+
+        /** The issuer ({@code iss}) a token must name; required with public-key-location. */
+        Optional<String> issuer();
+
+        /** The audience ({@code aud}) a token must name; unset = not checked. */
+        Optional<String> audience();
+    }
+
+    interface Session {
+        /** How long a session cookie is valid when the credential it was made from has no expiry (the static read token). */
+        @WithDefault("12h")
+        Duration maxAge();
+
+        /**
+         * The key that signs session cookies (at least 16 characters; replicas behind one address need the
+         * same); unset = a random key per process (sessions end with a restart).
+         */
+        Optional<String> secret();
+    }
+
+    interface Auth {
+        /** Failed authentications a client address may make per minute; beyond, 429 with Retry-After. */
+        @WithDefault("10")
+        int maxFailuresPerMinute();
+    }
 
     interface Publish {
         /** The secret a publisher presents as {@code Authorization: Bearer <token>}; unset = publishing over HTTP is off. */
@@ -189,7 +233,7 @@ public interface GatewayConfig {
     }
 
     interface Sender {
-        /** Run the periodic sender. */
+        /** Run the periodic sender of the channel default. */
         @WithDefault("true")
         boolean enabled();
 
@@ -256,8 +300,15 @@ public interface GatewayConfig {
         @WithDefault("15s")
         Duration heartbeat();
 
-        /** Most SSE streams open at once; beyond, a new one gets 503 with Retry-After. Unset: three quarters of the process's open-file limit. */
+        /**
+         * Most SSE streams open at once; beyond, a new one gets 503 with Retry-After. Unset: the smaller of three
+         * quarters of the process's open-file limit and what the heap holds (both logged at startup).
+         */
         OptionalInt maxSubscribers();
+
+        /** Most SSE streams open at once from one client address (behind a trusted proxy: the forwarded address); beyond, 429. */
+        @WithDefault("64")
+        int maxPerClient();
 
         /** Reconnection delay the stream advises clients (SSE retry field). */
         @WithDefault("2s")
