@@ -71,6 +71,18 @@ public final class ConfigValidator {
         if (config.publish().token().isPresent() && config.publish().token().equals(config.read().token())) {
             problems.add("mcast.publish.token: must differ from mcast.read.token (who may watch need not be who may send)");
         }
+        config.session().secret().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
+                "mcast.session.secret: at least 16 characters"));
+        config.redis().secret().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
+                "mcast.redis.secret: at least 16 characters (it guards the group against whoever can write to Redis)"));
+        if (config.jwt().publicKeyLocation().isPresent() && config.jwt().issuer().isEmpty()) {
+            problems.add("mcast.jwt.issuer: required with mcast.jwt.public-key-location (the iss a token must name)");
+        }
+        if (config.session().maxAge().compareTo(Duration.ofSeconds(10)) < 0) {
+            problems.add("mcast.session.max-age=" + config.session().maxAge() + ": must be at least 10s");
+        }
+        checkRange(problems, "mcast.stream.max-per-client", config.stream().maxPerClient(), 1, Integer.MAX_VALUE);
+        checkRange(problems, "mcast.auth.max-failures-per-minute", config.auth().maxFailuresPerMinute(), 1, 1_000_000);
         if (config.redis().failover().compareTo(Duration.ofMillis(300)) < 0) {
             problems.add("mcast.redis.failover=" + config.redis().failover() + ": must be at least 300ms");
         }

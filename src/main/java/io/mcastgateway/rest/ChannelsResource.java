@@ -19,8 +19,11 @@ import io.mcastgateway.multicast.ChannelTraffic;
 import io.mcastgateway.multicast.GroupReceiver;
 import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
+import io.mcastgateway.security.AccessControl;
+import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.security.identity.SecurityIdentity;
 
-/** {@code GET /api/channels}: every channel with its settings, receiver state and counts. */
+/** {@code GET /api/channels}: every channel the caller may watch, with its settings, receiver state and counts. */
 @Path("/api/channels")
 @Tag(name = "channels")
 public class ChannelsResource {
@@ -49,18 +52,24 @@ public class ChannelsResource {
     private final Channels channels;
     private final MulticastReceiver receiver;
     private final Traffic traffic;
+    private final AccessControl access;
+    private final SecurityIdentity identity;
 
-    public ChannelsResource(Channels channels, MulticastReceiver receiver, Traffic traffic) {
+    public ChannelsResource(Channels channels, MulticastReceiver receiver, Traffic traffic, AccessControl access,
+            SecurityIdentity identity) {
         this.channels = channels;
         this.receiver = receiver;
         this.traffic = traffic;
+        this.access = access;
+        this.identity = identity;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "channels", summary = "Every channel: settings, receiver state and counts")
     public List<ChannelStatus> channels() {
-        return channels.all().stream().map(this::status).toList();
+        ChannelAccess allowed = Access.toRead(access, identity);
+        return channels.all().stream().filter(c -> allowed.maySubscribe(c.name())).map(this::status).toList();
     }
 
     private ChannelStatus status(ChannelSpec c) {

@@ -22,6 +22,10 @@ import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamStats;
+import io.mcastgateway.security.AccessControl;
+import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,6 +46,12 @@ import io.vertx.ext.web.RoutingContext;
  * Query parameters: {@code channel} (names, comma-separated), {@code group} and {@code source} (ip or
  * ip:port) filter, an unknown channel name is answered with 400; {@code lastEventId} stands in for
  * the {@code Last-Event-ID} header, which wins when both are given.
+ * <p>
+ * Who may watch is the request's identity (Quarkus Security, {@link AccessControl}): a channel outside
+ * its {@link ChannelAccess} is 403, without {@code channel} it gets the channels it may watch; a
+ * stream whose credential expires ends cleanly then, and the client reconnects with a fresh one. Open
+ * streams are capped in all ({@code mcast.stream.max-subscribers}, 503) and per client address
+ * ({@code mcast.stream.max-per-client}, 429).
  */
 @ApplicationScoped
 public class EventStreamRoute {
@@ -58,19 +68,28 @@ public class EventStreamRoute {
     private final Optional<Duration> shutdownDelay;
     private final Set<SseSubscriber> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
+    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
     private final Heartbeats heartbeats;
     private final int maxSubscribers;
+    private final int maxPerClient;
+    private final int fileLimitShare;
+    private final int heapShare;
+    private final AccessControl access;
     private volatile boolean closing;
 
     public EventStreamRoute(Vertx vertx, Hub hub, Channels channels, StreamStats stats, GatewayConfig config,
-            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
+            AccessControl access, @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
+        this.access = access;
         this.vertx = vertx;
         this.hub = hub;
         this.channels = channels;
         this.stats = stats;
         this.settings = config.stream();
         this.shutdownDelay = shutdownDelay;
-        this.maxSubscribers = config.stream().maxSubscribers().orElseGet(EventStreamRoute::fileLimitShare);
+        this.fileLimitShare = fileLimitShare();
+        this.heapShare = heapShare(Runtime.getRuntime().maxMemory());
+        this.maxSubscribers = config.stream().maxSubscribers().orElse(Math.min(fileLimitShare, heapShare));
+        this.maxPerClient = config.stream().maxPerClient();
         this.heartbeats = new Heartbeats(vertx, settings.heartbeat());
     }
 
@@ -83,8 +102,22 @@ public class EventStreamRoute {
         return 10_000;
     }
 
+    /**
+     * Bytes of heap one stream is budgeted: an idle one keeps about 5.5 KB (measured); the rest is
+     * headroom for what a slow one has queued.
+     */
+    static final long BYTES_PER_STREAM = 16 * 1024;
+
+    /** As many streams as half the maximum heap holds at {@link #BYTES_PER_STREAM} each. */
+    static int heapShare(long maxHeap) {
+        return (int) Math.max(16, Math.min(Integer.MAX_VALUE, maxHeap / 2 / BYTES_PER_STREAM));
+    }
+
     void logLimit(@Observes StartupEvent event) {
-        LOG.infof("At most %d SSE streams at once (mcast.stream.max-subscribers)", maxSubscribers);
+        LOG.infof("At most %d SSE streams at once (mcast.stream.max-subscribers%s; the open-file limit allows %d, the heap"
+                + " of %d MiB %d), %d per client address (mcast.stream.max-per-client)", maxSubscribers,
+                maxSubscribers == Math.min(fileLimitShare, heapShare) ? ", by default the smaller of" : "", fileLimitShare,
+                Runtime.getRuntime().maxMemory() >> 20, heapShare, maxPerClient);
     }
 
     public int maxSubscribers() {
@@ -113,20 +146,50 @@ public class EventStreamRoute {
         if (lastEventId == null) {
             lastEventId = ctx.request().getParam("lastEventId");
         }
+        SecurityIdentity identity = ctx.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+        ChannelAccess allowed = access.access(identity);
+        if (!allowed.readsAny()) {
+            boolean anonymous = identity == null || identity.isAnonymous();
+            ctx.response().setStatusCode(anonymous ? 401 : 403);
+            if (anonymous) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"mcast-gateway\"");
+            }
+            text(ctx, anonymous ? "watching needs a credential: Authorization: Bearer <token>, or the page's session\n"
+                    : "this credential may watch no channel\n");
+            return;
+        }
         Filter filter = Filter.of(ctx.request().getParam("channel"), ctx.request().getParam("group"),
                 ctx.request().getParam("source"));
+        List<String> visible = allowed.visible(channels.names());
         List<String> unknown = filter.unknownChannels(channels.names());
         if (!unknown.isEmpty()) {
-            ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .end("no channel " + String.join(", ", unknown) + " (channels: " + String.join(", ", channels.names())
-                            + ")\n");
+            ctx.response().setStatusCode(400);
+            text(ctx, "no channel " + String.join(", ", unknown) + " (channels: " + String.join(", ", visible) + ")\n");
+            return;
+        }
+        List<String> refused = filter.unknownChannels(visible);
+        if (!refused.isEmpty()) {
+            ctx.response().setStatusCode(403);
+            text(ctx, "this credential may not watch channel " + String.join(", ", refused) + "\n");
+            return;
+        }
+        if (filter.channels() == null && !allowed.subscribesAll()) {
+            filter = filter.onlyChannels(visible);
+        }
+        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+        if (perClient.merge(client, 1, Integer::sum) > maxPerClient) {
+            perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+            stats.addRejected();
+            ctx.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retrySeconds()));
+            text(ctx, "too many streams from " + client + ": " + maxPerClient + " are open (mcast.stream.max-per-client)\n");
             return;
         }
 
         if (slots.incrementAndGet() > maxSubscribers) {
             slots.decrementAndGet();
+            perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
             stats.addRejected();
-            long retrySeconds = Math.max(1, (settings.retry().toMillis() + 999) / 1000);
+            long retrySeconds = retrySeconds();
             ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retrySeconds))
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                     .end("too many streams: " + maxSubscribers + " are open (mcast.stream.max-subscribers); retry in "
@@ -142,9 +205,16 @@ public class EventStreamRoute {
                 settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
         heartbeats.add(subscriber);
         open.add(subscriber);
+        // the credential's end ends the stream cleanly; the client reconnects with a fresh one
+        long expiry = allowed.expiresAt() == 0 ? -1
+                : vertx.setTimer(Math.max(1, allowed.expiresAt() * 1000 - System.currentTimeMillis()), id -> subscriber.end());
         Handler<Void> cleanUp = v -> {
             if (open.remove(subscriber)) {
                 slots.decrementAndGet();
+                perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+                if (expiry >= 0) {
+                    vertx.cancelTimer(expiry);
+                }
                 heartbeats.remove(subscriber);
                 subscriber.close();
                 hub.unsubscribe(subscriber);
@@ -157,6 +227,14 @@ public class EventStreamRoute {
         // that has read it is subscribed
         response.write(SseFrames.retry(settings.retry().toMillis()));
         subscriber.headWritten();
+    }
+
+    private long retrySeconds() {
+        return Math.max(1, (settings.retry().toMillis() + 999) / 1000);
+    }
+
+    private static void text(RoutingContext ctx, String message) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
     }
 
     /**

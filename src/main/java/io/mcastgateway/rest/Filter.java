@@ -20,6 +20,11 @@ record Filter(Set<String> channels, String group, String source) {
         return new Filter(names == null || names.isEmpty() ? null : names, blankToNull(group), blankToNull(source));
     }
 
+    /** This filter, limited to {@code allowed} channels (none: nothing matches). */
+    Filter onlyChannels(List<String> allowed) {
+        return new Filter(Set.copyOf(allowed), group, source);
+    }
+
     /** The channel names the filter asks for that are not in {@code known}. */
     List<String> unknownChannels(List<String> known) {
         return channels == null ? List.of() : channels.stream().filter(c -> !known.contains(c)).sorted().toList();
@@ -28,7 +33,8 @@ record Filter(Set<String> channels, String group, String source) {
     Predicate<StreamEvent> predicate() {
         Predicate<StreamEvent> filter = e -> true;
         if (channels != null) {
-            filter = channels.size() == 1 ? matchOne(channels.iterator().next()) : e -> channels.contains(e.channel());
+            filter = channels.isEmpty() ? e -> false
+                    : channels.size() == 1 ? matchOne(channels.iterator().next()) : e -> channels.contains(e.channel());
         }
         if (group != null) {
             filter = filter.and(e -> e.group().equals(group));

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.security.AccessControl;
 
 /** {@code GET /api/publish}: whether publishing over HTTP is on (200) or off (404); the page asks before it offers its send box. */
 @Path("/api/publish")
@@ -17,7 +18,7 @@ import io.mcastgateway.config.GatewayConfig;
 public class PublishInfoResource {
 
     /**
-     * @param enabled whether POST /api/channels/{name}/messages is on (mcast.publish.token is set)
+     * @param enabled whether POST /api/channels/{name}/messages is on (mcast.publish.token or mcast.jwt.public-key-location is set)
      * @param ratePerClient messages a client may publish a second (mcast.publish.rate)
      * @param maxBytes the largest payload
      */
@@ -26,8 +27,8 @@ public class PublishInfoResource {
 
     private final PublishInfo info;
 
-    public PublishInfoResource(GatewayConfig config) {
-        this.info = new PublishInfo(config.publish().token().isPresent(), config.publish().rate(),
+    public PublishInfoResource(GatewayConfig config, AccessControl access) {
+        this.info = new PublishInfo(access.publishing(), config.publish().rate(),
                 PublishResource.MAX_PAYLOAD);
     }
 

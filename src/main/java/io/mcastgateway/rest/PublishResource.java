@@ -25,13 +25,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.multicast.MulticastSender;
+import io.mcastgateway.security.AccessControl;
+import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Sending to a channel over HTTP. Off unless {@code mcast.publish.token} is set; then every request
- * needs {@code Authorization: Bearer <token>}, and each client may publish {@code mcast.publish.rate}
- * messages a second. Every publish is logged with the client's address, the channel and the size.
+ * Sending to a channel over HTTP, for an identity that may publish on it (the publish token, or a JWT
+ * whose {@code mcast.publish} claim names the channel; Quarkus Security authenticates the request
+ * before its body is read, and {@code quarkus.http.limits.max-body-size} bounds the body). Each client
+ * may publish {@code mcast.publish.rate} messages a second. Every publish is logged with the client's
+ * address, the channel and the size.
  */
 @Path("/api/channels/{name}/messages")
 @Tag(name = "channels")
@@ -50,15 +55,18 @@ public class PublishResource {
     public record Published(String channel, int sent, boolean relayed) {
     }
 
-    private final Optional<String> token;
+    private final AccessControl access;
+    private final SecurityIdentity identity;
     private final Channels channels;
     private final MulticastSender sender;
     private final ObjectMapper json;
     private final PublishLimiter limiter;
     private final int rate;
 
-    public PublishResource(GatewayConfig config, Channels channels, MulticastSender sender, ObjectMapper json) {
-        this.token = config.publish().token();
+    public PublishResource(GatewayConfig config, Channels channels, MulticastSender sender, ObjectMapper json,
+            AccessControl access, SecurityIdentity identity) {
+        this.access = access;
+        this.identity = identity;
         this.channels = channels;
         this.sender = sender;
         this.json = json;
@@ -72,22 +80,22 @@ public class PublishResource {
     @Operation(operationId = "publish", summary = "Send the body (text, or JSON {\"text\": ...}) to the channel's group")
     @APIResponse(responseCode = "200", description = "Sent; the body says how many bytes")
     @APIResponse(responseCode = "400", description = "A JSON body without a text field")
-    @APIResponse(responseCode = "401", description = "No or a wrong bearer token")
-    @APIResponse(responseCode = "404", description = "Publishing is off (no mcast.publish.token), or no such channel")
-    @APIResponse(responseCode = "413", description = "The payload is larger than 65,507 bytes")
-    @APIResponse(responseCode = "429", description = "This client published more than mcast.publish.rate a second; see Retry-After")
+    @APIResponse(responseCode = "401", description = "No or a wrong credential (publishing is off: no credential can publish)")
+    @APIResponse(responseCode = "403", description = "The credential may not publish on this channel")
+    @APIResponse(responseCode = "404", description = "No such channel")
+    @APIResponse(responseCode = "413", description = "The payload is larger than 65,507 bytes, or the body than quarkus.http.limits.max-body-size")
+    @APIResponse(responseCode = "429", description = "This client published more than mcast.publish.rate a second, or failed to authenticate too often; see Retry-After")
     @APIResponse(responseCode = "502", description = "The datagram could not be sent (the interface is down, ...)")
     public Uni<Response> publish(@PathParam("name") String name,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, HttpServerRequest request) {
-        if (token.isEmpty()) {
-            return done(error(404, "publishing is off on this gateway (mcast.publish.token is not set)"));
-        }
-        Optional<String> bearer = Tokens.bearer(authorization);
-        if (bearer.isEmpty() || !Tokens.matches(token.get(), bearer.get())) {
-            return done(Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mcast-gateway\"")
-                    .entity(Map.of("error", "a bearer token is needed: Authorization: Bearer <mcast.publish.token>"))
-                    .build());
+        ChannelAccess allowed = access.access(identity);
+        if (!allowed.mayPublish(name)) {
+            if (identity.isAnonymous()) {
+                return done(Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mcast-gateway\"")
+                        .entity(Map.of("error", "a credential that may publish is needed: Authorization: Bearer <token>"))
+                        .build());
+            }
+            return done(error(403, "this credential may not publish on channel " + name));
         }
         String client = request.remoteAddress() == null ? "?" : request.remoteAddress().host();
         long wait = limiter.take(client, System.nanoTime());

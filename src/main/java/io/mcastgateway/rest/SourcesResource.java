@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.hub.Transport;
+import io.mcastgateway.security.AccessControl;
+import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.mcastgateway.stats.ChannelSources;
 import io.mcastgateway.stats.ChannelSourcesView;
 import io.mcastgateway.stats.SourceRegistry;
@@ -40,8 +43,13 @@ public class SourcesResource {
     private final Channels channels;
     private final Transport transport;
     private final ObjectMapper json;
+    private final AccessControl access;
+    private final SecurityIdentity identity;
 
-    public SourcesResource(SourceRegistry registry, Channels channels, Transport transport, ObjectMapper json) {
+    public SourcesResource(SourceRegistry registry, Channels channels, Transport transport, ObjectMapper json,
+            AccessControl access, SecurityIdentity identity) {
+        this.access = access;
+        this.identity = identity;
         this.registry = registry;
         this.channels = channels;
         this.transport = transport;
@@ -52,12 +60,20 @@ public class SourcesResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "sources", summary = "Every sender per channel: datagrams, rate, lost, duplicated, reordered, restarts")
     public Response sources(@QueryParam("channel") String channel) {
-        List<String> names = channel == null || channel.isBlank() ? List.copyOf(registry.all().keySet())
-                : Arrays.stream(channel.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
-        List<String> unknown = names.stream().filter(n -> registry.of(n) == null).toList();
+        ChannelAccess allowed = Access.toRead(access, identity);
+        List<String> visible = allowed.visible(registry.all().keySet());
+        // each name once, whatever the query repeats
+        List<String> names = channel == null || channel.isBlank() ? visible
+                : Arrays.stream(channel.split(",")).map(String::trim).filter(n -> !n.isEmpty()).distinct().toList();
+        List<String> unknown = names.stream().filter(n -> registry.of(n) == null).limit(10).toList();
         if (!unknown.isEmpty()) {
             return Response.status(400).entity(Map.of("error", "no channel " + String.join(", ", unknown)
-                    + " (channels: " + String.join(", ", registry.all().keySet()) + ")")).build();
+                    + " (channels: " + String.join(", ", visible) + ")")).build();
+        }
+        List<String> refused = names.stream().filter(n -> !allowed.maySubscribe(n)).toList();
+        if (!refused.isEmpty()) {
+            return Response.status(403).entity(Map.of("error", "this credential may not watch channel "
+                    + String.join(", ", refused))).build();
         }
         long now = System.currentTimeMillis();
         List<ChannelSourcesView> views = new ArrayList<>();

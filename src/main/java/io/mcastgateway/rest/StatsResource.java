@@ -15,6 +15,9 @@ import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.StreamStats;
 import io.mcastgateway.hub.SubscriberInfo;
 import io.mcastgateway.hub.TransportInfo;
+import io.mcastgateway.security.AccessControl;
+import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /** {@code GET /api/stats}: counts of the event stream since start. */
 @Path("/api/stats")
@@ -33,7 +36,8 @@ public class StatsResource {
      * @param epoch the id prefix of this run; null with the Redis transport (ids are the stream's)
      * @param transport where events go (local or redis) and, with redis, what was appended, dropped
      *        (Redis slow or unreachable) or left to another writer
-     * @param subscriberDetails each connected subscriber's counts
+     * @param subscriberDetails each connected subscriber's counts, with its address (only for a caller that
+     *        may watch every channel)
      */
     public record Stats(long received, long delivered, long dropped, int subscribers, int maxSubscribers,
             long rejected, int replaySize,
@@ -44,8 +48,13 @@ public class StatsResource {
     private final StreamStats stats;
     private final GatewayConfig config;
     private final EventStreamRoute stream;
+    private final AccessControl access;
+    private final SecurityIdentity identity;
 
-    public StatsResource(Hub hub, StreamStats stats, GatewayConfig config, EventStreamRoute stream) {
+    public StatsResource(Hub hub, StreamStats stats, GatewayConfig config, EventStreamRoute stream, AccessControl access,
+            SecurityIdentity identity) {
+        this.access = access;
+        this.identity = identity;
         this.hub = hub;
         this.stats = stats;
         this.config = config;
@@ -56,12 +65,13 @@ public class StatsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "streamStats", summary = "Counts of the event stream since start, and each subscriber's")
     public Stats stats() {
+        ChannelAccess allowed = Access.toRead(access, identity);
         List<SubscriberInfo> subscribers = hub.subscribers();
         // the transport's counts first: an event is counted received before the transport counts it, so
         // received >= appended + dropped + standby holds in what this returns
         TransportInfo transport = hub.transportInfo();
         return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(),
                 stream.maxSubscribers(), stats.rejected(), hub.replaySize(),
-                config.stream().replaySize(), hub.epoch(), transport, subscribers);
+                config.stream().replaySize(), hub.epoch(), transport, allowed.subscribesAll() ? subscribers : List.of());
     }
 }

@@ -12,11 +12,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.mcastgateway.security.SessionCookies;
 import io.mcastgateway.support.Browser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,8 +76,6 @@ class LivePageSecuredTest {
         wait.until(ExpectedConditions.textToBe(By.id("connection"), "connected"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("channels"), "default: "));
         assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
-        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).as("HttpOnly cookie")
-                .isEqualTo("");
 
         String text = "from the page " + UUID.randomUUID();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("send-button")));
@@ -88,6 +88,15 @@ class LivePageSecuredTest {
         assertThat(((JavascriptExecutor) browser).executeScript(
                 "return sessionStorage.getItem('mcast-gateway.publish-token')")).isEqualTo(PUBLISH);
         assertThat(((JavascriptExecutor) browser).executeScript("return localStorage.length")).isEqualTo(0L);
+
+        // the session cookie is scoped to /api: on a page there it is sent, yet scripts can't read it (HttpOnly)
+        browser.get(page.toString() + "api/publish");
+        Cookie session = browser.manage().getCookieNamed(SessionCookies.NAME);
+        assertThat(session).as("the session cookie is in scope under /api").isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).as("HttpOnly cookie")
+                .isEqualTo("");
     }
 
     @SuppressWarnings("unchecked")

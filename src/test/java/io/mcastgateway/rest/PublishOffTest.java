@@ -15,9 +15,12 @@ class PublishOffTest {
 
     @Test
     void shouldRefusePublishingWhenNoTokenIsConfigured() {
+        // no credential can publish: any is refused, and so is none
         given().auth().oauth2("anything-at-all-0123456789").contentType(ContentType.TEXT).body("x")
                 .when().post("/api/channels/default/messages")
-                .then().statusCode(404).body("error", containsString("publishing is off"));
+                .then().statusCode(401);
+        given().contentType(ContentType.TEXT).body("x").when().post("/api/channels/default/messages")
+                .then().statusCode(401);
         given().when().get("/api/publish").then().statusCode(404).body("enabled", is(false));
     }
 

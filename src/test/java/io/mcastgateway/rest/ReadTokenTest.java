@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.security.SessionCookies;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -52,15 +53,15 @@ class ReadTokenTest {
     @Test
     void shouldStreamWithTheBearerTokenAndWithTheSessionCookie() {
         String cookie = given().auth().oauth2(TOKEN).when().post("/api/session").then().statusCode(204)
-                .extract().cookie(Tokens.READ_COOKIE);
+                .extract().cookie(SessionCookies.NAME);
         assertThat(cookie).isNotBlank().isNotEqualTo(TOKEN);
         given().when().post("/api/session").then().statusCode(401);
-        given().cookie(Tokens.READ_COOKIE, cookie).when().get("/api/channels").then().statusCode(200);
-        given().cookie(Tokens.READ_COOKIE, "forged").when().get("/api/channels").then().statusCode(401);
+        given().cookie(SessionCookies.NAME, cookie).when().get("/api/channels").then().statusCode(200);
+        given().cookie(SessionCookies.NAME, "forged").when().get("/api/channels").then().statusCode(401);
 
         String text = "protected " + UUID.randomUUID();
         try (SseClient withHeader = SseClient.open(events, Map.of("Authorization", "Bearer " + TOKEN));
-                SseClient withCookie = SseClient.open(events, Map.of("Cookie", Tokens.READ_COOKIE + "=" + cookie));
+                SseClient withCookie = SseClient.open(events, Map.of("Cookie", SessionCookies.NAME + "=" + cookie));
                 DatagramSocket sender = Multicast.sender()) {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> given().auth().oauth2(TOKEN).get("/api/stats").jsonPath().getInt("subscribers") == 2);
@@ -69,6 +70,6 @@ class ReadTokenTest {
                     && withCookie.datagramsWithText(text).size() == 1);
         }
         given().contentType(ContentType.TEXT).body("x").when().post("/api/channels/default/messages")
-                .then().statusCode(404); // publishing has its own token, and none is set here
+                .then().statusCode(401); // publishing has its own credential, and none can publish here
     }
 }

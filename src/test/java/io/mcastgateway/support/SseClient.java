@@ -46,6 +46,7 @@ public final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Long retry;
     private volatile Stream<String> lines;
+    private volatile boolean ended;
 
     private SseClient(URI uri, Map<String, String> headers, Consumer<Event> listener) {
         this.listener = listener;
@@ -176,6 +177,7 @@ public final class SseClient implements AutoCloseable {
         } catch (RuntimeException closed) {
             // the stream was closed
         }
+        ended = true;
         opened.completeExceptionally(new IllegalStateException("stream ended before it opened"));
     }
 
@@ -199,6 +201,11 @@ public final class SseClient implements AutoCloseable {
 
     public List<JsonObject> datagramsWithText(String text) {
         return datagrams(j -> text.equals(j.getString("text")));
+    }
+
+    /** Whether the stream has ended (the server ended it, or it was closed). */
+    public boolean ended() {
+        return ended;
     }
 
     public int comments() {

@@ -1,0 +1,152 @@
+package io.mcastgateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.mcastgateway.config.GatewayConfig;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+
+/**
+ * Who may do what, from the settings: whether watching needs a credential (a read token or a JWT key
+ * is set), whether publishing is possible (a publish token or a JWT key is set), the static tokens,
+ * the JWT verifier and the session cookies' key. {@link #access(SecurityIdentity)} is the one place a
+ * request's identity becomes the channels it may watch and publish on; the HTTP policies, the REST
+ * resources and the event stream all ask it.
+ */
+@ApplicationScoped
+public class AccessControl {
+
+    private final Optional<byte[]> readToken;
+    private final Optional<byte[]> publishToken;
+    private final JWTParser jwt;
+    private final JWTAuthContextInfo jwtContext;
+    private final SessionCookies sessions;
+    private final Duration sessionMaxAge;
+    private final boolean readProtected;
+    private final boolean publishing;
+
+    public AccessControl(GatewayConfig config) {
+        this.readToken = config.read().token().map(AccessControl::sha256);
+        this.publishToken = config.publish().token().map(AccessControl::sha256);
+        if (config.jwt().publicKeyLocation().isPresent()) {
+            String location = config.jwt().publicKeyLocation().get();
+            JWTAuthContextInfo info = new JWTAuthContextInfo(location.startsWith("/") ? "file:" + location : location,
+                    config.jwt().issuer().orElse(null));
+            info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384, SignatureAlgorithm.RS512,
+                    SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512, SignatureAlgorithm.ES256,
+                    SignatureAlgorithm.ES384, SignatureAlgorithm.ES512));
+            config.jwt().audience().ifPresent(a -> info.setExpectedAudience(new HashSet<>(Set.of(a))));
+            this.jwtContext = info;
+            this.jwt = new DefaultJWTParser(info);
+        } else {
+            this.jwtContext = null;
+            this.jwt = null;
+        }
+        this.sessions = new SessionCookies(sessionKey(config));
+        this.sessionMaxAge = config.session().maxAge();
+        this.readProtected = readToken.isPresent() || jwt != null;
+        this.publishing = publishToken.isPresent() || jwt != null;
+    }
+
+    /** The session key: the configured one; else one derived from the read token (replicas share it); else random. */
+    private static byte[] sessionKey(GatewayConfig config) {
+        if (config.session().secret().isPresent()) {
+            return config.session().secret().get().getBytes(StandardCharsets.UTF_8);
+        }
+        if (config.read().token().isPresent()) {
+            return hmac(config.read().token().get().getBytes(StandardCharsets.UTF_8), "mcast-gateway session key");
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** Whether watching needs a credential (mcast.read.token or mcast.jwt.public-key-location is set). */
+    public boolean readProtected() {
+        return readProtected;
+    }
+
+    /** Whether any credential can publish (mcast.publish.token or mcast.jwt.public-key-location is set). */
+    public boolean publishing() {
+        return publishing;
+    }
+
+    /**
+     * The channels {@code identity} may watch and publish on now. Anonymous: every channel to watch when
+     * watching needs no credential, else none; an expired credential: none.
+     */
+    public ChannelAccess access(SecurityIdentity identity) {
+        ChannelAccess access = identity == null || identity.isAnonymous() ? null : identity.getAttribute(ChannelAccess.ATTRIBUTE);
+        if (access == null) {
+            return readProtected ? ChannelAccess.NONE : ChannelAccess.READ_ALL;
+        }
+        if (access.expiresAt() != 0 && access.expiresAt() <= System.currentTimeMillis() / 1000) {
+            return ChannelAccess.NONE;
+        }
+        if (!readProtected && !access.subscribesAll()) {
+            return new ChannelAccess(Set.of(ChannelAccess.ALL), access.publish(), access.expiresAt());
+        }
+        return access;
+    }
+
+    /** What a static token grants, or null when it is neither the read nor the publish token. */
+    ChannelAccess staticToken(String token) {
+        byte[] presented = sha256(token);
+        // both compared every time, in time that does not depend on where they differ
+        boolean read = readToken.map(t -> MessageDigest.isEqual(t, presented)).orElse(false);
+        boolean publish = publishToken.map(t -> MessageDigest.isEqual(t, presented)).orElse(false);
+        return read ? ChannelAccess.READ_ALL : publish ? ChannelAccess.PUBLISH_ALL : null;
+    }
+
+    /** The JWT verifier, or null when JWTs are not accepted. */
+    JWTParser jwt() {
+        return jwt;
+    }
+
+    JWTAuthContextInfo jwtContext() {
+        return jwtContext;
+    }
+
+    public SessionCookies sessions() {
+        return sessions;
+    }
+
+    /** When a session made now for {@code access} ends (epoch seconds): at the credential's end, at most the max age. */
+    public long sessionEnd(ChannelAccess access, long nowSeconds) {
+        long max = nowSeconds + sessionMaxAge.toSeconds();
+        return access.expiresAt() == 0 ? max : Math.min(max, access.expiresAt());
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

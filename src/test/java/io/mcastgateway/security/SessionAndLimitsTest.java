@@ -1,0 +1,161 @@
+package io.mcastgateway.security;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.RawHttp;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.http.Cookie;
+
+/**
+ * The session cookie's attributes and end; nothing read before a request is allowed; failed
+ * authentications limited per address and logged without the credential.
+ */
+@QuarkusTest
+@TestProfile(SessionAndLimitsTest.Protected.class)
+class SessionAndLimitsTest {
+
+    static final String READ = "read-secret-session-0123456";
+    static final String PUBLISH = "publish-secret-session-0123";
+    static final String SESSION_SECRET = "session-key-for-the-test-0123";
+
+    public static class Protected implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mcast.read.token", READ, "mcast.publish.token", PUBLISH, "mcast.sender.enabled", "false",
+                    "mcast.session.secret", SESSION_SECRET, "mcast.session.max-age", "1h",
+                    // behind a TLS-terminating proxy on this host
+                    "quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.allow-x-forwarded", "true",
+                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void shouldSetAStrictHttpOnlyCookieThatEndsAndIsSecureBehindATlsProxy() {
+        io.restassured.response.Response plain = given().auth().oauth2(READ).post("/api/session");
+        plain.then().statusCode(204);
+        Cookie cookie = plain.getDetailedCookie(SessionCookies.NAME);
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.getSameSite()).isEqualToIgnoringCase("Strict");
+        assertThat(cookie.getPath()).isEqualTo("/api");
+        assertThat(cookie.getMaxAge()).isBetween(3590L, 3600L);
+        assertThat(cookie.isSecured()).as("plain HTTP").isFalse();
+        assertThat(cookie.getValue()).doesNotContain(READ);
+
+        io.restassured.response.Response proxied = given().auth().oauth2(READ).header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-For", "198.18.0.9").post("/api/session");
+        proxied.then().statusCode(204);
+        assertThat(proxied.getDetailedCookie(SessionCookies.NAME).isSecured()).as("TLS at the trusted proxy").isTrue();
+
+        given().cookie(SessionCookies.NAME, cookie.getValue()).get("/api/stats").then().statusCode(200);
+    }
+
+    @Test
+    void shouldRefuseAnExpiredOrForgedOrWidenedCookie() {
+        SessionCookies sessions = new SessionCookies(SESSION_SECRET.getBytes(StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis() / 1000;
+        String expired = sessions.encode(ChannelAccess.READ_ALL, now - 1);
+        String valid = sessions.encode(ChannelAccess.READ_ALL, now + 60);
+        String forged = new SessionCookies("another-key-0123456789".getBytes(StandardCharsets.UTF_8))
+                .encode(ChannelAccess.READ_ALL, now + 60);
+        // the expiry pushed out by hand: the signature no longer matches
+        String[] parts = valid.split("\\.");
+        String widened = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("exp=" + (now + 999_999) + ";sub=*").getBytes(StandardCharsets.US_ASCII)) + "." + parts[2];
+        given().cookie(SessionCookies.NAME, valid).get("/api/stats").then().statusCode(200);
+        for (String refused : List.of(expired, forged, widened, "garbage")) {
+            assertThat(given().cookie(SessionCookies.NAME, refused).get("/api/stats").statusCode()).as(refused)
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void shouldRefuseABigUnauthenticatedPublishWithoutReadingItsBody() throws IOException {
+        long tenMiB = 10L << 20;
+        for (String credential : List.of("", "Authorization: Bearer " + READ + "\r\n")) {
+            try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+                // the headers only: a client that would now send 10 MiB, slowly
+                socket.getOutputStream().write(("POST /api/channels/default/messages HTTP/1.1\r\nHost: localhost\r\n"
+                        + credential + "Content-Type: text/plain\r\nContent-Length: " + tenMiB + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                RawHttp.Answer answer = RawHttp.read(socket, Duration.ofSeconds(3), Duration.ofSeconds(5));
+                assertThat(answer.status()).as("answered before any body byte was sent (%s)", credential)
+                        .isIn(401, 403, 413);
+                assertThat(answer.closedByServer()).as("the server closed rather than read the body").isTrue();
+            }
+        }
+        // a body within the limit but over a datagram is read and refused as such
+        given().auth().oauth2(PUBLISH).contentType(ContentType.BINARY).body(new byte[65_508])
+                .post("/api/channels/default/messages").then().statusCode(413);
+        given().auth().oauth2(PUBLISH).contentType(ContentType.BINARY).body(new byte[200_000])
+                .post("/api/channels/default/messages").then().statusCode(413);
+    }
+
+    @Test
+    void shouldLimitFailedAuthenticationsPerAddressAndLogThemWithoutTheCredential() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(GatewayAuthMechanism.class.getName());
+        logger.addHandler(capture);
+        try {
+            // its own address (through the trusted proxy), so the other tests' address keeps its count
+            String attacker = "198.18.7.7";
+            int throttled = 0;
+            for (int i = 0; i < 20; i++) {
+                io.restassured.response.Response r = given().header("X-Forwarded-For", attacker)
+                        .auth().oauth2("wrong-guess-number-" + i + "-0123456789").get("/api/stats");
+                if (r.statusCode() == 429) {
+                    throttled++;
+                    assertThat(Long.parseLong(r.getHeader("Retry-After"))).isBetween(1L, 60L);
+                } else {
+                    assertThat(r.statusCode()).isEqualTo(401);
+                }
+            }
+            assertThat(throttled).as("429s among 20 wrong tokens").isGreaterThanOrEqualTo(10);
+            // while throttled, the right token gets no answer either
+            given().header("X-Forwarded-For", attacker).auth().oauth2(READ).get("/api/stats").then().statusCode(429);
+            // another address is not affected
+            given().header("X-Forwarded-For", "198.18.7.8").auth().oauth2(READ).get("/api/stats").then().statusCode(200);
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertThat(lines).as("a line per failure, with the address").anyMatch(l -> l.contains("198.18.7.7"));
+        assertThat(lines).as("never the credential").noneMatch(l -> l.contains("wrong-guess-number"));
+    }
+}
