@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,13 +37,18 @@ import io.smallrye.config.WithName;
 /**
  * The Kubernetes manifests, rendered by {@code kubectl kustomize} (base and every overlay), checked
  * against the running application: probe paths answer, the port is the app's, every MCAST_* name is a
- * real setting, the pod is unprivileged, and the image is the one the README builds.
+ * real setting, the pod is unprivileged and holds no service-account token, credentials come only from
+ * Secrets, and the image is the one the README builds.
  */
 @QuarkusTest
 class KubernetesManifestsTest {
 
     private static final Path KUBERNETES = Path.of("deploy/kubernetes");
     private static final YAMLMapper YAML = new YAMLMapper();
+    /** Names of settings that hold a credential: only a Secret may give them a value. */
+    private static final Pattern CREDENTIAL = Pattern.compile("MCAST_\\w*TOKEN|\\w*SECRET|\\w*PASSWORD");
+    /** A password in a URL, e.g. QUARKUS_REDIS_HOSTS=redis://user:password@host. */
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("://[^/@]*:[^/@]*@");
 
     private static Map<String, List<JsonNode>> rendered;
 
@@ -135,10 +139,56 @@ class KubernetesManifestsTest {
             workloads(docs).forEach(w -> container(w).path("env").forEach(e -> named.add(e.path("name").asText())));
             assertThat(named).as(dir).contains("MCAST_INTERFACE");
             assertThat(named.stream().filter(n -> n.startsWith("MCAST_"))).as(dir + ": MCAST_* names").allMatch(isKnown);
-            workloads(docs).forEach(w -> container(w).path("envFrom").forEach(from -> assertThat(docs).as(dir)
-                    .anyMatch(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText()
-                            .equals(from.path("configMapRef").path("name").asText()))));
+            // envFrom: a ConfigMap rendered here, or a Secret the operator creates (deploy/README.md)
+            workloads(docs).forEach(w -> container(w).path("envFrom").forEach(from -> {
+                if (from.has("secretRef")) {
+                    assertThat(from.path("secretRef").path("name").asText()).as(dir + " " + from).isNotBlank();
+                } else {
+                    assertThat(docs).as(dir + " " + from).anyMatch(d -> d.path("kind").asText().equals("ConfigMap")
+                            && d.path("metadata").path("name").asText().equals(from.path("configMapRef").path("name").asText()));
+                }
+            }));
         });
+    }
+
+    @Test
+    void shouldTakeCredentialsOnlyFromSecrets() {
+        assertThat(CREDENTIAL.asMatchPredicate()).accepts("MCAST_READ_TOKEN", "MCAST_PUBLISH_TOKEN", "MCAST_SESSION_SECRET",
+                "MCAST_REDIS_SECRET", "QUARKUS_REDIS_PASSWORD").rejects("MCAST_JWT_PUBLIC_KEY_LOCATION", "MCAST_JWT_ISSUER");
+        assertThat(PASSWORD_IN_URL.asPredicate()).accepts("redis://mcast-gateway:hunter2@redis:6379", "rediss://:hunter2@redis")
+                .rejects("rediss://mcast-gateway@redis.example.org:6380", "redis://redis.mcast.svc.cluster.local:6379");
+        rendered.forEach((dir, docs) -> {
+            for (JsonNode cm : docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).toList()) {
+                String where = dir + " ConfigMap " + cm.path("metadata").path("name").asText();
+                cm.path("data").fields().forEachRemaining(e -> {
+                    assertThat(e.getKey()).as(where).doesNotMatch(CREDENTIAL);
+                    assertThat(e.getValue().asText()).as(where + " " + e.getKey()).doesNotContainPattern(PASSWORD_IN_URL);
+                });
+            }
+            // env: a credential's value is a Secret's key, never a literal nor a ConfigMap's key
+            for (JsonNode workload : workloads(docs)) {
+                for (JsonNode e : container(workload).path("env")) {
+                    if (CREDENTIAL.matcher(e.path("name").asText()).matches()) {
+                        assertThat(e.path("valueFrom").has("secretKeyRef")).as(dir + " " + workload.path("metadata").path("name")
+                                .asText() + ": " + e + " from a Secret").isTrue();
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void shouldNotMountAServiceAccountToken() {
+        rendered.forEach((dir, docs) -> workloads(docs).forEach(w -> assertThat(
+                w.path("spec").path("template").path("spec").path("automountServiceAccountToken").asBoolean(true))
+                .as(dir + " " + w.path("metadata").path("name").asText() + ": automountServiceAccountToken").isFalse()));
+    }
+
+    @Test
+    void shouldLeaveThePeriodicSenderOffInTheBase() {
+        List<JsonNode> docs = rendered.get(KUBERNETES.resolve("base").toString());
+        assertThat(environment(docs, one(docs, "DaemonSet"))).as("the base DaemonSet's environment")
+                .containsEntry("MCAST_SENDER_ENABLED", Env.of("false"));
     }
 
     @Test
@@ -178,12 +228,7 @@ class KubernetesManifestsTest {
     @Test
     void shouldGiveTheGatewayMoreTimeToStopThanItsShutdownDelayAndTimeout() {
         rendered.forEach((dir, docs) -> workloads(docs).forEach(workload -> {
-            // the workload's environment: its ConfigMaps in envFrom order (a later one wins)
-            Map<String, String> env = new HashMap<>();
-            container(workload).path("envFrom").forEach(from -> docs.stream()
-                    .filter(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText()
-                            .equals(from.path("configMapRef").path("name").asText()))
-                    .forEach(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()))));
+            Map<String, Env> env = environment(docs, workload);
             Duration delay = duration(env.get("QUARKUS_SHUTDOWN_DELAY"), "quarkus.shutdown.delay");
             Duration timeout = duration(env.get("QUARKUS_SHUTDOWN_TIMEOUT"), "quarkus.shutdown.timeout");
             long grace = workload.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
@@ -224,6 +269,94 @@ class KubernetesManifestsTest {
         assertThat(replicaEnv.get("MCAST_GROUP")).as("the same channels").isEqualTo(receiverEnv.get("MCAST_GROUP"));
     }
 
+    @Test
+    void shouldTakeTheRedisSecretAndPasswordFromASecretWhenScaledOut() {
+        List<JsonNode> docs = rendered.get(KUBERNETES.resolve("overlays/scale-out").toString());
+        assertThat(docs).as("the scale-out overlay").isNotNull();
+        for (JsonNode workload : workloads(docs)) {
+            Map<String, Env> env = environment(docs, workload);
+            String where = "scale-out " + workload.path("metadata").path("name").asText();
+            for (String name : List.of("MCAST_REDIS_SECRET", "QUARKUS_REDIS_PASSWORD")) {
+                assertThat(env.get(name)).as(where + ": " + name).isNotNull().matches(Env::fromSecret, "from a Secret");
+            }
+        }
+    }
+
+    @Test
+    void shouldListenOnTheNodesAddressAndTakeTokensAndTheJwtKeyFromSecretsWhenSecured() {
+        List<JsonNode> docs = rendered.get(KUBERNETES.resolve("overlays/secured").toString());
+        assertThat(docs).as("the secured overlay").isNotNull();
+        JsonNode gateway = one(docs, "DaemonSet");
+        Map<String, Env> env = environment(docs, gateway);
+        assertThat(env.get("QUARKUS_HTTP_HOST")).as("QUARKUS_HTTP_HOST").isNotNull().matches(e -> e.valueFrom() != null
+                && e.valueFrom().path("fieldRef").path("fieldPath").asText().equals("status.hostIP"), "from fieldRef status.hostIP");
+        for (String name : List.of("MCAST_READ_TOKEN", "MCAST_PUBLISH_TOKEN", "MCAST_SESSION_SECRET")) {
+            assertThat(env.get(name)).as(name).isNotNull().matches(Env::fromSecret, "from a Secret");
+        }
+        assertThat(env.get("MCAST_JWT_ISSUER")).as("MCAST_JWT_ISSUER").isNotNull()
+                .matches(e -> e.value() != null && !e.value().isBlank(), "a value");
+        // the JWT key: the file that MCAST_JWT_PUBLIC_KEY_LOCATION names is a key of a Secret, mounted read-only
+        Env location = env.get("MCAST_JWT_PUBLIC_KEY_LOCATION");
+        assertThat(location).as("MCAST_JWT_PUBLIC_KEY_LOCATION").isNotNull().matches(e -> e.value() != null, "a value");
+        Path keyFile = Path.of(location.value());
+        JsonNode mount = null;
+        for (JsonNode m : container(gateway).path("volumeMounts")) {
+            Path mountPath = Path.of(m.path("mountPath").asText());
+            if (keyFile.startsWith(mountPath) && !keyFile.equals(mountPath)) {
+                mount = m;
+            }
+        }
+        assertThat(mount).as("a volume mounted where " + keyFile + " is").isNotNull();
+        assertThat(mount.path("readOnly").asBoolean()).as(mount + ": read-only").isTrue();
+        String mountName = mount.path("name").asText();
+        JsonNode secret = null;
+        for (JsonNode v : gateway.path("spec").path("template").path("spec").path("volumes")) {
+            if (v.path("name").asText().equals(mountName)) {
+                secret = v.path("secret");
+            }
+        }
+        assertThat(secret).as("the volume " + mountName).isNotNull();
+        assertThat(secret.path("secretName").asText()).as("the volume " + mountName + ": a Secret").isNotBlank();
+        // a missing key stops the pod (an event names it) instead of starting it unable to verify a token
+        assertThat(secret.path("optional").asBoolean(false)).as(secret + ": optional").isFalse();
+        String file = Path.of(mount.path("mountPath").asText()).relativize(keyFile).toString();
+        assertThat(secret.path("items")).as(secret + ": a key projected as " + file)
+                .anyMatch(item -> item.path("path").asText().equals(file) && !item.path("key").asText().isBlank());
+    }
+
+    /**
+     * A variable of a container's environment: its value (a literal or from a ConfigMap), or the
+     * {@code valueFrom} that the kubelet resolves (a Secret's key, a field of the pod).
+     */
+    private record Env(String value, JsonNode valueFrom) {
+
+        static Env of(String value) {
+            return new Env(value, null);
+        }
+
+        boolean fromSecret() {
+            return valueFrom != null && !valueFrom.path("secretKeyRef").path("name").asText().isBlank()
+                    && !valueFrom.path("secretKeyRef").path("key").asText().isBlank();
+        }
+    }
+
+    /**
+     * A workload's environment as the kubelet builds it: the ConfigMaps of envFrom in order (a later one
+     * wins; a Secret's keys are unknown here), then env, which wins over envFrom.
+     */
+    private static Map<String, Env> environment(List<JsonNode> docs, JsonNode workload) {
+        Map<String, Env> env = new HashMap<>();
+        for (JsonNode from : container(workload).path("envFrom")) {
+            if (from.has("configMapRef")) {
+                configMap(docs, from.path("configMapRef").path("name").asText()).forEach((k, v) -> env.put(k, Env.of(v)));
+            }
+        }
+        for (JsonNode e : container(workload).path("env")) {
+            env.put(e.path("name").asText(), e.has("valueFrom") ? new Env(null, e.path("valueFrom")) : Env.of(e.path("value").asText()));
+        }
+        return env;
+    }
+
     private static Map<String, String> configMap(List<JsonNode> docs, String name) {
         Map<String, String> data = new HashMap<>();
         docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText().equals(name))
@@ -257,21 +390,30 @@ class KubernetesManifestsTest {
         throw new AssertionError("no port named " + name + " in " + container.path("ports"));
     }
 
-    private static Duration duration(String value, String key) {
-        String text = value != null ? value : ConfigProvider.getConfig().getValue(key, String.class);
+    /**
+     * The duration a manifest sets, or else the packaged application's (prod profile): this test runs
+     * with the test profile, whose values (quarkus.shutdown.delay=0s) a pod never sees.
+     */
+    private static Duration duration(Env value, String key) {
+        String text = value != null ? value.value() : prodProperty(key, null);
+        assertThat(text).as(key + ": set by the manifest or in application.properties").isNotNull();
         return Duration.parse("PT" + text.toUpperCase());
     }
 
     /** quarkus.http.port as the packaged application (prod profile) has it. */
     private static int prodHttpPort() {
+        return Integer.parseInt(prodProperty("quarkus.http.port", "8080"));
+    }
+
+    /** A key of application.properties as the prod profile reads it: %prod.key, else the un-prefixed key. */
+    private static String prodProperty(String key, String defaultValue) {
         Properties properties = new Properties();
         try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream("/application.properties")) {
             properties.load(in);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        return Integer.parseInt(properties.getProperty("%prod.quarkus.http.port",
-                properties.getProperty("quarkus.http.port", "8080")));
+        return properties.getProperty("%prod." + key, properties.getProperty(key, defaultValue));
     }
 
     /**
