@@ -75,6 +75,17 @@ public final class ConfigValidator {
                 "mcast.session.secret: at least 16 characters"));
         config.redis().secret().filter(t -> t.length() < 16).ifPresent(t -> problems.add(
                 "mcast.redis.secret: at least 16 characters (it guards the group against whoever can write to Redis)"));
+        config.jwt().publicKeyLocation().filter(l -> l.startsWith("http:")).ifPresent(l -> problems.add(
+                "mcast.jwt.public-key-location=" + l + ": a key fetched over plain http could be anyone's; use https"));
+        for (var token : List.of(Map.entry("mcast.read.token", config.read().token()),
+                Map.entry("mcast.publish.token", config.publish().token()))) {
+            token.getValue().filter(t -> t.chars().filter(c -> c == '.').count() == 2).ifPresent(t -> problems.add(
+                    token.getKey() + ": must not have the form of a JWT (two dots)"));
+        }
+        if (config.jwt().publicKeyLocation().isPresent() && config.jwt().audience().isEmpty()) {
+            warnings.add("mcast.jwt.audience is not set: any token of issuer " + config.jwt().issuer().orElse("?")
+                    + " with mcast.* claims is accepted, whichever client it was made for");
+        }
         if (config.jwt().publicKeyLocation().isPresent() && config.jwt().issuer().isEmpty()) {
             problems.add("mcast.jwt.issuer: required with mcast.jwt.public-key-location (the iss a token must name)");
         }

@@ -14,11 +14,15 @@ import java.util.List;
  * @param writing channels this process appends (holds the writer lease of)
  * @param standingBy channels this process receives while another gateway writes them
  * @param retained events retained for replay (the ring, or the Redis stream's length)
+ * @param skipped entries of the shared stream that are not events a gateway wrote (malformed, or data
+ *        that is not one line of JSON), skipped
+ * @param refusedSends relayed sends this writer did not send: unsigned, a signature that does not verify
+ *        with mcast.redis.secret, too old, or a replay
  */
 public record TransportInfo(String kind, String problem, long appended, long dropped, long standby,
-        List<String> writing, List<String> standingBy, long retained) {
+        List<String> writing, List<String> standingBy, long retained, long skipped, long refusedSends) {
 
     public static TransportInfo local(long retained) {
-        return new TransportInfo("local", null, 0, 0, 0, List.of(), List.of(), retained);
+        return new TransportInfo("local", null, 0, 0, 0, List.of(), List.of(), retained, 0, 0);
     }
 }

@@ -87,6 +87,12 @@ public class GatewayMetrics {
         FunctionCounter.builder("mcast.transport.dropped", hub, h -> h.transportInfo().dropped())
                 .description("Received events lost because the transport could not take them (Redis slow or unreachable)")
                 .tags(transport).register(registry);
+        FunctionCounter.builder("mcast.transport.skipped", hub, h -> h.transportInfo().skipped())
+                .description("Entries of the shared stream skipped: not events a gateway wrote (mcast.transport=redis)")
+                .tags(transport).register(registry);
+        FunctionCounter.builder("mcast.transport.refused.sends", hub, h -> h.transportInfo().refusedSends())
+                .description("Relayed sends not sent: unsigned, not verifying with mcast.redis.secret, too old or replayed")
+                .tags(transport).register(registry);
         FunctionCounter.builder("mcast.transport.standby", hub, h -> h.transportInfo().standby())
                 .description("Received events not appended because another gateway writes the channel")
                 .tags(transport).register(registry);

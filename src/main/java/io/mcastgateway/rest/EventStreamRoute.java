@@ -161,13 +161,14 @@ public class EventStreamRoute {
         Filter filter = Filter.of(ctx.request().getParam("channel"), ctx.request().getParam("group"),
                 ctx.request().getParam("source"));
         List<String> visible = allowed.visible(channels.names());
+        // a credential limited to some channels learns nothing of the others, not even whether they exist
+        List<String> refused = allowed.subscribesAll() ? List.of() : filter.unknownChannels(visible);
         List<String> unknown = filter.unknownChannels(channels.names());
-        if (!unknown.isEmpty()) {
+        if (refused.isEmpty() && !unknown.isEmpty()) {
             ctx.response().setStatusCode(400);
             text(ctx, "no channel " + String.join(", ", unknown) + " (channels: " + String.join(", ", visible) + ")\n");
             return;
         }
-        List<String> refused = filter.unknownChannels(visible);
         if (!refused.isEmpty()) {
             ctx.response().setStatusCode(403);
             text(ctx, "this credential may not watch channel " + String.join(", ", refused) + "\n");

@@ -65,12 +65,14 @@ public class SourcesResource {
         // each name once, whatever the query repeats
         List<String> names = channel == null || channel.isBlank() ? visible
                 : Arrays.stream(channel.split(",")).map(String::trim).filter(n -> !n.isEmpty()).distinct().toList();
+        // a credential limited to some channels learns nothing of the others, not even whether they exist
+        List<String> refused = names.stream().filter(n -> !allowed.maySubscribe(n) || !allowed.subscribesAll()
+                && !visible.contains(n)).limit(10).toList();
         List<String> unknown = names.stream().filter(n -> registry.of(n) == null).limit(10).toList();
-        if (!unknown.isEmpty()) {
+        if (refused.isEmpty() && !unknown.isEmpty()) {
             return Response.status(400).entity(Map.of("error", "no channel " + String.join(", ", unknown)
                     + " (channels: " + String.join(", ", visible) + ")")).build();
         }
-        List<String> refused = names.stream().filter(n -> !allowed.maySubscribe(n)).toList();
         if (!refused.isEmpty()) {
             return Response.status(403).entity(Map.of("error", "this credential may not watch channel "
                     + String.join(", ", refused))).build();

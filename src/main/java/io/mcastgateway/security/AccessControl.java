@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import io.mcastgateway.config.GatewayConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -52,7 +54,8 @@ public class AccessControl {
                     SignatureAlgorithm.ES384, SignatureAlgorithm.ES512));
             config.jwt().audience().ifPresent(a -> info.setExpectedAudience(new HashSet<>(Set.of(a))));
             this.jwtContext = info;
-            this.jwt = new DefaultJWTParser(info);
+            // one factory for the process: its key resolver (and a JWKS' cache) is made once, not per token
+            this.jwt = new DefaultJWTParser(info, new DefaultJWTCallerPrincipalFactory());
         } else {
             this.jwtContext = null;
             this.jwt = null;
@@ -63,17 +66,15 @@ public class AccessControl {
         this.publishing = publishToken.isPresent() || jwt != null;
     }
 
-    /** The session key: the configured one; else one derived from the read token (replicas share it); else random. */
+    /** The session key: see {@link SessionCookies#key}; without secret and read token, random per process. */
     private static byte[] sessionKey(GatewayConfig config) {
-        if (config.session().secret().isPresent()) {
-            return config.session().secret().get().getBytes(StandardCharsets.UTF_8);
+        String secret = config.session().secret().orElse(null);
+        if (secret == null && config.read().token().isEmpty()) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            secret = HexFormat.of().formatHex(random);
         }
-        if (config.read().token().isPresent()) {
-            return hmac(config.read().token().get().getBytes(StandardCharsets.UTF_8), "mcast-gateway session key");
-        }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return key;
+        return SessionCookies.key(secret, config.read().token().orElse(null), config.jwt().publicKeyLocation().orElse(null));
     }
 
     /** Whether watching needs a credential (mcast.read.token or mcast.jwt.public-key-location is set). */
@@ -135,16 +136,6 @@ public class AccessControl {
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -5,8 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Failed authentications per client address, a fixed window of a minute each: after {@code max} in
- * one window, every attempt from that address is refused (429) until the window ends, a right
- * credential too, so that guessing learns nothing meanwhile. At most {@value #MAX_CLIENTS} addresses
+ * one window, the address is over its limit until the window ends (its failures get 429). At most {@value #MAX_CLIENTS} addresses
  * are remembered; beyond, those whose window ended are forgotten, and if none has, all are (a flood
  * from that many addresses gets a fresh window, which costs at most {@code max} guesses each).
  */
@@ -31,7 +30,7 @@ final class AuthFailures {
         this.max = max;
     }
 
-    /** 0 when {@code client} may try to authenticate now, else the seconds until it may. */
+    /** 0 when {@code client} is within its limit, else the seconds until its window ends. */
     long retryAfter(String client, long nowNanos) {
         Window w = windows.get(client);
         if (w == null) {

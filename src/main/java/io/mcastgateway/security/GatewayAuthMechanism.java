@@ -22,11 +22,14 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The gateway's credentials on a request: {@code Authorization: Bearer <token>} (the read or publish
- * token, or a JWT), else the page's session cookie; neither: anonymous. Failed attempts are logged
- * with the client's address (never the credential) and counted per address: beyond
- * {@code mcast.auth.max-failures-per-minute} every attempt from it gets 429 with Retry-After until the
- * minute is over. Behind a trusted proxy ({@code quarkus.http.proxy.*}) the address is the forwarded
- * one.
+ * token, or a JWT), else the page's session cookie; neither: anonymous. A session cookie that does
+ * not verify counts as none. Failed attempts are logged with the client's address (never the
+ * credential) and counted per address: beyond {@code mcast.auth.max-failures-per-minute} a failure
+ * is answered 429 with Retry-After (the end of the minute) instead of 401; a right credential still
+ * passes, so one client can't lock out others behind the same address. Behind a trusted proxy
+ * ({@code quarkus.http.proxy.*}) the address is the forwarded one. Authentication is proactive (every
+ * request that carries a bearer token), so a wrong bearer token is 401 also on the open paths: probes
+ * and scrapers send none.
  */
 @ApplicationScoped
 public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
@@ -34,6 +37,8 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
     private static final Logger LOG = Logger.getLogger(GatewayAuthMechanism.class);
     private static final String THROTTLED = "mcast.auth.retry-after";
     private static final String BEARER = "Bearer ";
+    /** Failures of one address logged one by one per minute; beyond, every this many. */
+    private static final int LOGGED_PER_WINDOW = 20;
 
     private final AuthFailures failures;
 
@@ -48,16 +53,25 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().nullItem();
         }
         String client = client(ctx);
-        long wait = failures.retryAfter(client, System.nanoTime());
-        if (wait > 0) {
-            ctx.put(THROTTLED, wait);
-            return Uni.createFrom().failure(new io.quarkus.security.AuthenticationFailedException(
-                    "too many failed authentications from " + client));
+        Uni<SecurityIdentity> identity = identities.authenticate(request);
+        if (request.kind() == CredentialRequest.Kind.SESSION) {
+            // a cookie that no longer verifies (expired, or made with an earlier key) is no attack: the
+            // request goes on as anonymous, and the page asks for a credential again
+            return identity.onFailure().recoverWithNull();
         }
-        return identities.authenticate(request).onFailure().invoke(e -> {
-            int n = failures.failed(client, System.nanoTime());
-            LOG.warnf("Failed authentication from %s: %s (%d in this minute)", LogText.escape(client),
-                    e.getMessage(), n);
+        return identity.onFailure().invoke(e -> {
+            long now = System.nanoTime();
+            int n = failures.failed(client, now);
+            long wait = failures.retryAfter(client, now);
+            if (wait > 0) {
+                // beyond the limit, failures are answered 429 (a right credential still passes: one
+                // address can't lock out the others behind it)
+                ctx.put(THROTTLED, wait);
+            }
+            if (n <= LOGGED_PER_WINDOW || n % LOGGED_PER_WINDOW == 0) {
+                LOG.warnf("Failed authentication from %s: %s (%d in this minute)", LogText.escape(client),
+                        e.getMessage(), n);
+            }
         });
     }
 

@@ -48,7 +48,7 @@ public class GatewayIdentityProvider implements IdentityProvider<CredentialReque
             // verifying may fetch the key set (a JWKS URL): on a worker
             return context.runBlocking(() -> {
                 try {
-                    JsonWebToken token = control.jwt().parse(request.value(), control.jwtContext());
+                    JsonWebToken token = control.jwt().parse(request.value());
                     ChannelAccess access = new ChannelAccess(claim(token, "subscribe"), claim(token, "publish"),
                             token.getExpirationTime());
                     return identity(token.getName() == null ? "jwt" : token.getName(), access);

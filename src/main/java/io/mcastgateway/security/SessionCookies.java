@@ -82,6 +82,29 @@ public final class SessionCookies {
         return new ChannelAccess(subscribe, Set.of(), expiresAt);
     }
 
+    /**
+     * The key that signs cookies: an HMAC keyed with {@code secret} (mcast.session.secret), else with the
+     * read token, over the read token's hash and the JWT key's location, so that changing either ends
+     * every session made before.
+     */
+    public static byte[] key(String secret, String readToken, String jwtKeyLocation) {
+        String base = secret != null ? secret : readToken;
+        if (base == null) {
+            throw new IllegalArgumentException("a session key needs mcast.session.secret or mcast.read.token");
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(base.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String bound = "mcast-gateway session key\n" + (readToken == null ? ""
+                    : java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(readToken.getBytes(StandardCharsets.UTF_8))))
+                    + "\n" + (jwtKeyLocation == null ? "" : jwtKeyLocation);
+            return mac.doFinal(bound.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String mac(String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -56,6 +56,8 @@ public final class RedisTransport implements Transport {
     private static final int READ_COUNT = 1024;
     private static final long BLOCK_MILLIS = 1000;
     private static final int SENDS_RETAINED = 1000;
+    /** How far ahead of this clock a Last-Event-ID's time may be (other hosts' clocks) and still be resumed. */
+    private static final long FUTURE_ID_MILLIS = 60_000;
     /** Renews the lease if it is ours; takes it if nobody holds it (free, expired, or Redis restarted empty). */
     private static final String TAKE_OR_RENEW = """
             local owner = redis.call('GET', KEYS[1])
@@ -88,9 +90,20 @@ public final class RedisTransport implements Transport {
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong standby = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong refusedSends = new AtomicLong();
+    /** Signs relayed sends and checks them; null without mcast.redis.secret (no relaying either way). */
+    private final RelaySignature signature;
+    private long skipLoggedAt;
+    private long refuseLoggedAt;
     private volatile String problem = "not connected yet";
     private volatile long retained;
     private volatile boolean stopped;
+    /**
+     * Set first thing in {@link #stop}: from then on no lease is taken or renewed and nothing more is
+     * queued, whatever answer of Redis arrives meanwhile (what comes is the next writer's).
+     */
+    private volatile boolean stopping;
     private volatile BiFunction<String, byte[], Future<Void>> relayed;
     private long tickTimer = -1;
     private long lastCheck = System.nanoTime() - Long.MAX_VALUE / 2;
@@ -138,6 +151,7 @@ public final class RedisTransport implements Transport {
         this.subscriberBuffer = config.stream().buffer();
         this.fanout = new Fanout(config.stream().buffer());
         this.recent = new RecentEntries<>(replaySize);
+        this.signature = config.redis().secret().map(RelaySignature::new).orElse(null);
         for (String channel : receivedChannels) {
             leases.put(channel, new Lease(channel));
         }
@@ -148,6 +162,10 @@ public final class RedisTransport implements Transport {
         LOG.infof("Transport: Redis stream %s on %s; this gateway (%s) %s", key, server, instance,
                 leases.isEmpty() ? "only reads (no channel received here)"
                         : "writes the channels " + String.join(", ", leases.keySet()) + " while it holds their lease");
+        if (signature == null) {
+            LOG.infof("Without mcast.redis.secret this gateway neither relays publishes for channels it does not receive"
+                    + " nor sends what others relay (%s)", sendsKey);
+        }
         connectReader();
         tickTimer = vertx.setPeriodic(1, pollMillis, id -> tick());
     }
@@ -159,8 +177,12 @@ public final class RedisTransport implements Transport {
      */
     public void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<Lease> held = leases.values().stream().filter(l -> l.held).toList();
-        held.forEach(l -> l.held = false); // what arrives from now on is the next writer's
+        List<Lease> held;
+        synchronized (this) { // one step against Lease.answered and append: no lease taken, nothing queued after it
+            stopping = true;
+            held = leases.values().stream().filter(l -> l.held).toList();
+            held.forEach(l -> l.held = false); // what arrives from now on is the next writer's
+        }
         flush();
         try {
             while (System.nanoTime() < deadline && !drained()) {
@@ -210,6 +232,10 @@ public final class RedisTransport implements Transport {
     /** Queues the event's JSON for appending when this process writes its channel; never waits. */
     @Override
     public void append(StreamEvent event) {
+        if (stopping) {
+            standby.incrementAndGet();
+            return;
+        }
         Lease lease = leases.get(event.channel());
         if (lease != null && !lease.decided) {
             synchronized (this) {
@@ -236,6 +262,10 @@ public final class RedisTransport implements Transport {
         synchronized (this) {
             if (queue.size() + inFlight >= maxPending) {
                 dropped.incrementAndGet();
+                return;
+            }
+            if (!lease.held || stopping) { // handed over meanwhile
+                standby.incrementAndGet();
                 return;
             }
             queue.add(xadd(event));
@@ -342,7 +372,7 @@ public final class RedisTransport implements Transport {
      * Redis answers).
      */
     private void tick() {
-        if (stopped) {
+        if (stopping) {
             return;
         }
         long now = System.nanoTime();
@@ -422,8 +452,8 @@ public final class RedisTransport implements Transport {
 
         void answered(Response response, long askedAt, Throwable failure) {
             asking = false;
-            if (stopped) {
-                return;
+            if (stopping) {
+                return; // handing over: an answer to a renewal sent before stop() takes nothing back
             }
             if (failure != null) {
                 // Redis unreachable: once the lease may have expired, nothing more is queued (another
@@ -439,10 +469,15 @@ public final class RedisTransport implements Transport {
             unconfirmed = false;
             boolean ours = response != null && response.type() == ResponseType.NUMBER && response.toLong() == 1;
             if (ours) {
-                confirmedAt = askedAt;
-                if (!held) {
-                    held = true;
-                    LOG.infof("Channel %s: this gateway writes it to the Redis stream (writer lease taken)", channel);
+                synchronized (RedisTransport.this) { // against stop(): a lease is never taken after it began
+                    if (stopping) {
+                        return;
+                    }
+                    confirmedAt = askedAt;
+                    if (!held) {
+                        held = true;
+                        LOG.infof("Channel %s: this gateway writes it to the Redis stream (writer lease taken)", channel);
+                    }
                 }
             } else if (held) {
                 held = false;
@@ -454,7 +489,7 @@ public final class RedisTransport implements Transport {
             if (!decided) {
                 synchronized (RedisTransport.this) {
                     decided = true;
-                    if (ours) { // what arrived before the first answer goes out now
+                    if (ours && !stopping) { // what arrived before the first answer goes out now
                         queue.addAll(early);
                     } else {
                         standby.addAndGet(early.size());
@@ -614,20 +649,57 @@ public final class RedisTransport implements Transport {
         Map<String, Response> fields = fields(entry.get(1));
         Response c = fields.get("c");
         Response d = fields.get("d");
-        if (id == null || c == null || d == null) {
+        String problem = id == null ? "an id that is not a stream id" : c == null || d == null ? "no c or d field"
+                : eventProblem(c.toString(), d.toBytes());
+        if (problem != null) { // not written by a gateway: skipped and counted, the reader goes on after it
+            skipped(idText, problem);
             return new Entry(id == null ? position : id, null);
         }
         byte[] frame;
         try {
             frame = SseFrames.datagram(idText, d.toBytes());
-        } catch (IllegalArgumentException e) { // not written by a gateway: skipped, the reader goes on after it
-            LOG.debugf("Skipped stream entry %s: %s", idText, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            skipped(idText, e.getMessage());
             return new Entry(id, null);
         }
         // the epoch and seq of a Redis event are the two halves of its id, so that StreamEvent#id() is the id
         StreamEvent event = new StreamEvent(id.seq(), Long.toString(id.ms()), c.toString(), text(fields.get("g")),
                 text(fields.get("i")), text(fields.get("s")), frame);
         return new Entry(id, event);
+    }
+
+    /** Channel names as the configuration allows them. */
+    private static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    /**
+     * Why an entry's fields are not an event a gateway wrote, or null: the channel must be a channel
+     * name and the data one line holding a JSON object ({@code {...}} without CR, LF or any other
+     * control character, which JSON never leaves unescaped), so that nothing in it can end the SSE
+     * data line and add fields or events of its own.
+     */
+    static String eventProblem(String channel, byte[] data) {
+        if (!CHANNEL.matcher(channel).matches()) {
+            return "a channel that is not a channel name";
+        }
+        if (data.length < 2 || data[0] != '{' || data[data.length - 1] != '}') {
+            return "data that is not a JSON object";
+        }
+        for (byte b : data) {
+            if ((b & 0xff) < 0x20 || b == 0x7f) {
+                return "data that is not one line of JSON (a control character)";
+            }
+        }
+        return null;
+    }
+
+    private void skipped(String id, String problem) {
+        skipped.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - skipLoggedAt >= 10_000) {
+            skipLoggedAt = now;
+            LOG.warnf("Skipped stream entry %s of %s: %s (not an event a gateway wrote; counted in /api/stats as"
+                    + " transport.skipped)", io.mcastgateway.channel.LogText.escape(id), key, problem);
+        }
     }
 
     private static Map<String, Response> fields(Response fields) {
@@ -663,15 +735,38 @@ public final class RedisTransport implements Transport {
             Response channel = fields.get("c");
             Response payload = fields.get("p");
             if (channel == null || payload == null) {
+                refused(entry.get(0).toString(), "no c or p field");
                 continue;
             }
             Lease lease = leases.get(channel.toString());
             BiFunction<String, byte[], Future<Void>> sender = relayed;
             if (lease != null && lease.held && sender != null) {
                 String name = channel.toString();
-                sender.apply(name, payload.toBytes()).onFailure(e -> LOG.warnf("Channel %s: a relayed send failed: %s",
+                byte[] bytes = payload.toBytes();
+                String refusal = signature == null ? "this gateway has no mcast.redis.secret to check it with"
+                        : bytes.length > MAX_RELAYED_PAYLOAD ? "a payload of " + bytes.length + " bytes"
+                        : signature.refuse(name, text(fields.get("t")), bytes, text(fields.get("h")), System.currentTimeMillis());
+                if (refusal != null) {
+                    refused(entry.get(0).toString(), refusal);
+                    continue;
+                }
+                sender.apply(name, bytes).onFailure(e -> LOG.warnf("Channel %s: a relayed send failed: %s",
                         name, e.getMessage()));
             }
+        }
+    }
+
+    /** The largest UDP payload over IPv4: nothing larger is relayed. */
+    private static final int MAX_RELAYED_PAYLOAD = 65_507;
+
+    /** A relayed send that is not sent: counted, logged at most every 10 s. */
+    private void refused(String id, String why) {
+        refusedSends.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - refuseLoggedAt >= 10_000) {
+            refuseLoggedAt = now;
+            LOG.warnf("Refused relayed send %s of %s: %s (counted in /api/stats as transport.refusedSends)",
+                    io.mcastgateway.channel.LogText.escape(id), sendsKey, why);
         }
     }
 
@@ -718,10 +813,20 @@ public final class RedisTransport implements Transport {
             return;
         }
         StreamId after = StreamId.parse(lastEventId.trim());
+        if (after == null || after.ms() > System.currentTimeMillis() + FUTURE_ID_MILLIS) {
+            // cannot be an id of this stream (not one at all, or from the future): said at once, with no
+            // read of Redis (a replay of the whole stream per request would be anyone's for the asking)
+            synchronized (this) {
+                subscriber.offer(SseFrames.reset(key, lastEventId.length() > 64 ? lastEventId.substring(0, 64) : lastEventId));
+                fanout.add(subscriber);
+            }
+            subscriber.flush();
+            return;
+        }
         CatchUp catchUp = new CatchUp(subscriber);
         boolean fromMemory;
         synchronized (this) {
-            List<Entry> held = after == null ? null : recent.after(after);
+            List<Entry> held = recent.after(after);
             fromMemory = held != null;
             if (fromMemory) { // a recent id: from memory, frames built already, no call to Redis
                 for (Entry e : held) {
@@ -738,9 +843,7 @@ public final class RedisTransport implements Transport {
             subscriber.flush();
             return;
         }
-        Future<Replay> replay = after == null
-                ? range(StreamId.ZERO, true).map(entries -> new Replay(entries, false, true))
-                : redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(key), rangeRequest(after, false),
+        Future<Replay> replay = redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(key), rangeRequest(after, false),
                         Request.cmd(Command.XRANGE).arg(key).arg(after.toString()).arg(after.toString())))
                         .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                                 ? Future.succeededFuture(null)
@@ -883,12 +986,18 @@ public final class RedisTransport implements Transport {
 
     @Override
     public Future<Void> relay(String channel, byte[] payload) {
+        if (signature == null) {
+            return Future.failedFuture("this gateway does not receive channel " + channel + " and cannot relay a publish to"
+                    + " the one that does: mcast.redis.secret is not set");
+        }
         return redis.send(Request.cmd(Command.GET).arg(key + ":writer:" + channel)).compose(owner -> {
             if (owner == null) {
                 return Future.failedFuture("no gateway receives channel " + channel + " now (its writer lease in Redis is free)");
             }
+            long at = System.currentTimeMillis();
             return redis.send(Request.cmd(Command.XADD).arg(sendsKey).arg("MAXLEN").arg("~").arg(SENDS_RETAINED)
-                    .arg("*").arg("c").arg(channel).arg("p").arg(Buffer.buffer(payload))).mapEmpty();
+                    .arg("*").arg("c").arg(channel).arg("p").arg(Buffer.buffer(payload)).arg("t").arg(at)
+                    .arg("h").arg(signature.sign(channel, at, payload))).mapEmpty();
         });
     }
 
@@ -923,7 +1032,7 @@ public final class RedisTransport implements Transport {
             }
         }
         return new TransportInfo("redis", now, appended.get(), dropped.get(), standby.get(), writing, standingBy,
-                retained);
+                retained, skipped.get(), refusedSends.get());
     }
 
     private void failed(String what, Throwable cause) {

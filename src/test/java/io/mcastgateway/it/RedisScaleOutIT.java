@@ -41,6 +41,7 @@ class RedisScaleOutIT {
     private static final String GROUP = Multicast.GROUP;
     private static final int PORT = 23971;
     private static final String TOKEN = "publish-token-for-redis-it";
+    private static final String SECRET = "relay-secret-for-redis-it";
     private static final int MAX_PENDING = 50;
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -78,6 +79,7 @@ class RedisScaleOutIT {
                 "MCAST_SENDER_ENABLED", "false", "MCAST_RECEIVER_LOG", "summary", "MCAST_STREAM_REPLAY_SIZE", "5000",
                 "QUARKUS_HTTP_PORT", String.valueOf(http.getPort()), "QUARKUS_SHUTDOWN_DELAY", "0s"));
         env.put("MCAST_STREAM_BUFFER", "4096"); // a replay of a few thousand events fits
+        env.put("MCAST_REDIS_SECRET", SECRET); // relayed publishes are signed with it
         env.putAll(settings);
         return GatewayProcess.jar("redis-" + name, env);
     }
@@ -252,7 +254,7 @@ class RedisScaleOutIT {
             await().atMost(WAIT).until(() -> seen.size() == 300);
         }
         // a replica started after the burst holds none of it in memory: it replays from Redis
-        replicaA = gateway("replica-a-2", a, Map.of("MCAST_RECEIVER_ENABLED", "false"));
+        replicaA = gateway("replica-a-2", a, Map.of("MCAST_RECEIVER_ENABLED", "false", "MCAST_PUBLISH_TOKEN", TOKEN));
         awaitReady(a);
         List<String> ids = seen.stream().map(SseClient.Event::id).toList();
         List<SseClient.Event> resumed = resume(a, ids.get(100), 199);
@@ -279,6 +281,92 @@ class RedisScaleOutIT {
             await().atMost(WAIT).until(() -> client.datagramsWithText(text).size() == 1);
             assertThat(client.events("datagram")).hasSize(1);
         }
+    }
+
+    @Test
+    @Order(7)
+    void shouldSkipAndCountAnEntryThatWouldInjectEventsOnEveryReplica() throws Exception {
+        List<URI> gateways = List.of(r, a, b);
+        List<Long> skippedBefore = new ArrayList<>();
+        for (URI g : gateways) {
+            skippedBefore.add(stats(g).getJsonObject("transport").getLong("skipped"));
+        }
+        String marker = "after the bad entries " + UUID.randomUUID();
+        List<SseClient> clients = new ArrayList<>();
+        try (var socket = Multicast.sender()) {
+            for (URI g : gateways) {
+                clients.add(SseClient.open(g.resolve("/api/events")));
+            }
+            // whoever can write to Redis: a d that ends the data line and adds an event with an id of its own
+            redis.cli("XADD", "mcast:events", "*", "c", "default", "d",
+                    "{\"text\":\"forged\"}\n\nid: 9999999999999-0\nevent: datagram\ndata: {\"text\":\"injected\"}");
+            redis.cli("XADD", "mcast:events", "*", "c", "default\nevent: x", "d", "{\"text\":\"forged channel\"}");
+            Multicast.sendTo(socket, marker.getBytes(java.nio.charset.StandardCharsets.UTF_8), GROUP, PORT);
+            for (SseClient client : clients) {
+                await().atMost(WAIT).until(() -> client.datagramsWithText(marker).size() == 1);
+                assertThat(client.events()).as("no forged event, no forged id").noneMatch(e -> e.data().contains("forged")
+                        || e.data().contains("injected") || "9999999999999-0".equals(e.id()));
+            }
+        } finally {
+            clients.forEach(SseClient::close);
+        }
+        for (int i = 0; i < gateways.size(); i++) {
+            long before = skippedBefore.get(i);
+            URI g = gateways.get(i);
+            await().atMost(WAIT).until(() -> stats(g).getJsonObject("transport").getLong("skipped") >= before + 2);
+        }
+        assertThat(metric(a, "mcast_transport_skipped_total")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(8)
+    void shouldNeverSendARelayedEntryThatIsUnsignedForgedOrReplayed() throws Exception {
+        try (java.net.MulticastSocket joined = Multicast.joinedReceiver(PORT)) {
+            long refusedBefore = stats(r).getJsonObject("transport").getLong("refusedSends");
+
+            // a signed one goes out (published on replica A, relayed by the receiver)
+            String signed = "signed relay " + UUID.randomUUID();
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(a.resolve("/api/channels/default/messages"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString(signed)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(Multicast.receiveMatching(joined, signed.getBytes(java.nio.charset.StandardCharsets.UTF_8), 10_000))
+                    .as("the signed relay reached the group").isNotNull();
+
+            // the same entry added again (a replay), one without signature, one with a made-up one
+            List<String> entry = redis.cli("XREVRANGE", "mcast:events:sends", "+", "-", "COUNT", "1").lines().toList();
+            assertThat(entry).as("the signed entry's fields").contains("t", "h");
+            List<String> fields = new ArrayList<>(List.of("XADD", "mcast:events:sends", "*"));
+            fields.addAll(entry.subList(1, entry.size()));
+            redis.cli(fields.toArray(String[]::new));
+            String unsigned = "unsigned relay " + UUID.randomUUID();
+            redis.cli("XADD", "mcast:events:sends", "*", "c", "default", "p", unsigned);
+            String forged = "forged relay " + UUID.randomUUID();
+            redis.cli("XADD", "mcast:events:sends", "*", "c", "default", "p", forged, "t",
+                    String.valueOf(System.currentTimeMillis()), "h", "00".repeat(32));
+
+            await().atMost(WAIT).until(() -> stats(r).getJsonObject("transport").getLong("refusedSends") >= refusedBefore + 3);
+            for (String text : List.of(unsigned, forged, signed)) {
+                assertThat(Multicast.receiveMatching(joined, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1000))
+                        .as("%s reached the group", text).isNull();
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    void shouldAnswerAnIdThatCannotBeOfThisStreamWithAResetWithoutReadingRedis() throws Exception {
+        long before = xrangeCalls();
+        for (String id : List.of("not-an-id", "abc", "99999999999999-0", "1-" + "9".repeat(30))) {
+            List<SseClient.Event> events = resume(a, id, 1);
+            assertThat(events.get(0).name()).as(id).isEqualTo("reset");
+        }
+        assertThat(xrangeCalls()).as("XRANGE calls").isEqualTo(before);
+    }
+
+    private long xrangeCalls() {
+        return redis.cli("INFO", "commandstats").lines().filter(l -> l.startsWith("cmdstat_xrange:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll(".*calls=(\\d+).*", "$1"))).orElse(0L);
     }
 
     /** The first {@code count} events (datagram, gap or reset) a client resuming after {@code id} gets. */

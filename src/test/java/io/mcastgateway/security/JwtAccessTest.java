@@ -86,6 +86,9 @@ class JwtAccessTest {
                 .body(containsString("beta"));
         given().auth().oauth2(alphaOnly).get("/api/events?channel=alpha,beta").then().statusCode(403);
         given().auth().oauth2(alphaOnly).get("/api/sources?channel=beta").then().statusCode(403);
+        // whether a channel exists is not told to a credential limited to others
+        given().auth().oauth2(alphaOnly).get("/api/events?channel=gamma").then().statusCode(403);
+        given().auth().oauth2(alphaOnly).get("/api/sources?channel=gamma").then().statusCode(403);
         given().auth().oauth2(alphaOnly).get("/api/channels").then().statusCode(200).body("name", contains("alpha"));
         given().auth().oauth2(alphaOnly).get("/api/stats").then().statusCode(200)
                 .body("subscriberDetails.size()", org.hamcrest.Matchers.is(0));

@@ -97,10 +97,15 @@ public final class Multicast {
 
     /** A receiver joined to the group on lo, sharing the port with the gateway (SO_REUSEADDR). */
     public static MulticastSocket joinedReceiver() {
+        return joinedReceiver(PORT);
+    }
+
+    /** A socket bound to {@code port}, joined to the default group on lo, reading with a 500 ms timeout. */
+    public static MulticastSocket joinedReceiver(int port) {
         try {
             MulticastSocket socket = new MulticastSocket(null);
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(PORT));
+            socket.bind(new InetSocketAddress(port));
             socket.joinGroup(new InetSocketAddress(GROUP, 0), lo());
             socket.setSoTimeout(500);
             return socket;
