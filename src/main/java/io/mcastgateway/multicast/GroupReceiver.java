@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -72,6 +73,7 @@ public final class GroupReceiver {
     private final Settings settings;
     private final ChannelTraffic traffic;
     private final Consumer<DatagramSocket> tuning;
+    private final Function<String, InterfaceStatus> interfaces;
     private final String source;
     private DatagramSink sink;
     // written on the context only; volatile for readers elsewhere (health, metrics)
@@ -85,6 +87,8 @@ public final class GroupReceiver {
     private long rejoinTimer = -1;
     private long checkTimer = -1;
     private boolean checking;
+    /** The attempt under way (binding, joining), or null: there is at most one, whatever asks for another. */
+    private Future<Void> attempting;
     private int attempts;
     /** During the first attempt, whose outcome the caller of {@link #start} reports. */
     private boolean initial = true;
@@ -97,7 +101,14 @@ public final class GroupReceiver {
 
     GroupReceiver(Vertx vertx, ChannelSpec channel, Settings settings, ChannelTraffic traffic,
             Consumer<DatagramSocket> tuning) {
+        this(vertx, channel, settings, traffic, tuning, GroupReceiver::interfaceStatus);
+    }
+
+    /** With {@code interfaces} looking an interface up by name (the system's, or a test's). */
+    GroupReceiver(Vertx vertx, ChannelSpec channel, Settings settings, ChannelTraffic traffic,
+            Consumer<DatagramSocket> tuning, Function<String, InterfaceStatus> interfaces) {
         this.vertx = vertx;
+        this.interfaces = interfaces;
         // created at startup (off the event loops): the event-loop context of the starting thread
         this.context = vertx.getOrCreateContext();
         this.channel = channel;
@@ -135,13 +146,30 @@ public final class GroupReceiver {
         return first.future();
     }
 
-    /** One attempt to set up, bind and join; runs on the context. */
+    /**
+     * One attempt to set up, bind and join; runs on the context. While one is under way, asking again
+     * (an interface check that finds the interface back, a retry) gets the same attempt: two would bind
+     * two sockets, and every datagram would be delivered twice.
+     */
     private Future<Void> attempt() {
+        if (attempting != null) {
+            return attempting;
+        }
+        Promise<Void> attempt = Promise.promise();
+        attempting = attempt.future(); // before any step of it: also what the steps themselves set off sees it
+        attemptNow().onComplete(ar -> { // on the context, where the attempt completes
+            attempting = null;
+            attempt.handle(ar);
+        });
+        return attempt.future();
+    }
+
+    private Future<Void> attemptNow() {
         if (state == State.CLOSED) {
             return Future.failedFuture("stopped");
         }
         attempts++;
-        InterfaceStatus nic = interfaceStatus(channel.interfaceName());
+        InterfaceStatus nic = interfaces.apply(channel.interfaceName());
         if (!nic.usable()) {
             waiting(nic.problem());
             return Future.failedFuture(nic.problem());
@@ -249,7 +277,7 @@ public final class GroupReceiver {
         }
         checking = true;
         String name = channel.interfaceName();
-        context.executeBlocking(() -> interfaceStatus(name), false).onComplete(ar -> {
+        context.executeBlocking(() -> interfaces.apply(name), false).onComplete(ar -> {
             checking = false;
             if (ar.succeeded()) {
                 interfaceChecked(ar.result());
@@ -257,7 +285,8 @@ public final class GroupReceiver {
         });
     }
 
-    private void interfaceChecked(InterfaceStatus nic) {
+    /** What an interface check found; on the context. */
+    void interfaceChecked(InterfaceStatus nic) {
         switch (state) {
             case JOINED -> {
                 if (!nic.usable()) {
@@ -294,7 +323,7 @@ public final class GroupReceiver {
         }
         // the interface is looked up on a worker (it reads /sys and asks the kernel), not on the event loop
         String name = channel.interfaceName();
-        context.executeBlocking(() -> interfaceStatus(name), false).onComplete(ar -> {
+        context.executeBlocking(() -> interfaces.apply(name), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 rejoin(why, ar.result());
             }
@@ -399,6 +428,11 @@ public final class GroupReceiver {
                 s.close();
             }
         }
+    }
+
+    /** Runs {@code task} on the receiver's context, where all its state changes. */
+    void onContext(Runnable task) {
+        context.runOnContext(v -> task.run());
     }
 
     public ChannelSpec channel() {

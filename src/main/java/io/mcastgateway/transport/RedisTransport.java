@@ -452,22 +452,26 @@ public final class RedisTransport implements Transport {
 
         void answered(Response response, long askedAt, Throwable failure) {
             asking = false;
+            if (failure == null) {
+                answered(response != null && response.type() == ResponseType.NUMBER && response.toLong() == 1, askedAt);
+                return;
+            }
+            // Redis unreachable: once the lease may have expired, nothing more is queued (another gateway
+            // may write the channel by then); what is received counts as dropped until Redis answers whose
+            // the lease is
+            if (!stopping && held && !unconfirmed && mayHaveExpired(System.nanoTime())) {
+                unconfirmed = true;
+                LOG.warnf("Channel %s: the writer lease could not be renewed for %d ms; not appending until Redis"
+                        + " answers", channel, failoverMillis);
+            }
+        }
+
+        /** Redis answered a request sent at {@code askedAt}: the lease is this gateway's ({@code ours}) or another's. */
+        void answered(boolean ours, long askedAt) {
             if (stopping) {
                 return; // handing over: an answer to a renewal sent before stop() takes nothing back
             }
-            if (failure != null) {
-                // Redis unreachable: once the lease may have expired, nothing more is queued (another
-                // gateway may write the channel by then); what is received counts as dropped until Redis
-                // answers whose the lease is
-                if (held && !unconfirmed && mayHaveExpired(System.nanoTime())) {
-                    unconfirmed = true;
-                    LOG.warnf("Channel %s: the writer lease could not be renewed for %d ms; not appending until Redis"
-                            + " answers", channel, failoverMillis);
-                }
-                return;
-            }
             unconfirmed = false;
-            boolean ours = response != null && response.type() == ResponseType.NUMBER && response.toLong() == 1;
             if (ours) {
                 synchronized (RedisTransport.this) { // against stop(): a lease is never taken after it began
                     if (stopping) {
@@ -498,6 +502,14 @@ public final class RedisTransport implements Transport {
                 }
                 flush();
             }
+        }
+    }
+
+    /** What the Redis client does with the answer to a lease request of {@code channel}; a test calls it to choose when. */
+    void leaseAnswered(String channel, boolean ours) {
+        Lease lease = leases.get(channel);
+        if (lease != null) {
+            lease.answered(ours, System.nanoTime());
         }
     }
 

@@ -153,6 +153,47 @@ class GroupReceiverTest {
         return groups;
     }
 
+    /**
+     * An interface check finds the interface back while an attempt is under way (here: between the
+     * socket's setup and its bind, the moment a check's answer can be handled): one socket is bound and
+     * joined, and each datagram is delivered once.
+     */
+    @Test
+    void shouldBindAndJoinOnceWhenACheckFindsTheInterfaceBackDuringAnAttempt() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<GroupReceiver> self = new java.util.concurrent.atomic.AtomicReference<>();
+        List<io.vertx.core.datagram.DatagramSocket> sockets = new CopyOnWriteArrayList<>();
+        GroupReceiver receiver = new GroupReceiver(vertx, channel,
+                new GroupReceiver.Settings(1 << 20, RETRY, Duration.ZERO, Duration.ofHours(1)), new ChannelTraffic(),
+                socket -> {
+                    sockets.add(socket);
+                    ReadAllocatorTuning.apply(socket);
+                    if (sockets.size() == 1) { // the next check's answer, in the middle of this attempt
+                        self.get().interfaceChecked(GroupReceiver.interfaceStatus("lo"));
+                    }
+                }, name -> up.get() ? GroupReceiver.interfaceStatus(name)
+                        : new GroupReceiver.InterfaceStatus(null, false, -1, "interface " + name + " is down (test)"));
+        self.set(receiver);
+        Throwable first = receiver.start(this::onDatagram).toCompletionStage().toCompletableFuture()
+                .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(first).hasMessage("interface lo is down (test)");
+        assertThat(receiver.state()).isEqualTo(State.WAITING);
+
+        up.set(true);
+        receiver.onContext(() -> receiver.interfaceChecked(GroupReceiver.interfaceStatus("lo")));
+        await().atMost(WAIT).until(() -> receiver.state() == State.JOINED);
+        assertThat(sockets).as("sockets set up").hasSize(1);
+
+        try (DatagramSocket sender = Multicast.sender()) {
+            Multicast.sendTo(sender, "once".getBytes(StandardCharsets.UTF_8), Multicast.GROUP, PORT);
+            Multicast.sendTo(sender, "then this".getBytes(StandardCharsets.UTF_8), Multicast.GROUP, PORT);
+            await().atMost(WAIT).until(() -> received.contains("then this"));
+        }
+        assertThat(received).as("each datagram once").containsOnlyOnce("once", "then this");
+        receiver.stop(Duration.ofSeconds(5));
+        awaitPortFree();
+    }
+
     @Test
     void shouldWaitForAnInterfaceThatDoesNotExistAndSaySo() throws Exception {
         ChannelSpec missing = ChannelSpec.receiving("later", InetAddress.getByName(Multicast.GROUP), PORT,
