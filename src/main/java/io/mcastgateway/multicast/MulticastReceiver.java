@@ -18,6 +18,7 @@ import org.jboss.logmanager.Level;
 
 import io.mcastgateway.channel.Bind;
 import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.channel.LogText;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.config.GatewayConfig.LogMode;
@@ -215,8 +216,9 @@ public class MulticastReceiver {
             return "<" + bytes.length + " bytes, not UTF-8>";
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        return text.length() <= LOG_PREVIEW_CHARS ? text
-                : text.substring(0, LOG_PREVIEW_CHARS) + "... (" + bytes.length + " bytes)";
+        // control characters escaped: a datagram's newline or terminal escape must not forge log lines
+        return text.length() <= LOG_PREVIEW_CHARS ? LogText.escape(text)
+                : LogText.escape(text.substring(0, LOG_PREVIEW_CHARS)) + "... (" + bytes.length + " bytes)";
     }
 
     /** The receivers, one per receiving channel; empty when receiving is disabled. */

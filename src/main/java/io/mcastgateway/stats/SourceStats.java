@@ -13,8 +13,9 @@ package io.mcastgateway.stats;
  * <li>{@code n == h}, or an older {@code n} already seen: a duplicate;</li>
  * <li>an older {@code n} not seen yet, within the last {@value #WINDOW}: it arrived late, so it is
  * reordered, and one fewer is lost;</li>
- * <li>a restart of the sender, which resets the window and is not loss: for JSON a {@code seq} of 1, or
- * a number more than {@value #WINDOW} behind; for RTP a new SSRC, a jump back of more than
+ * <li>a restart of the sender, which resets the window and is not loss: for JSON a {@code seq} of 1, a
+ * number more than {@value #WINDOW} behind or more than {@value #MAX_JSON_DROPOUT} ahead (one datagram
+ * can't claim a loss of billions); for RTP a new SSRC, a jump back of more than
  * {@value #MAX_MISORDER} or ahead of more than {@value #MAX_DROPOUT} (RFC 3550's limits).</li>
  * </ul>
  */
@@ -23,6 +24,8 @@ public final class SourceStats {
     static final int WINDOW = 1024;
     static final int MAX_DROPOUT = 3000;
     static final int MAX_MISORDER = 100;
+    /** The largest forward jump of a JSON seq counted as loss: a second at 65k datagrams/s. */
+    static final int MAX_JSON_DROPOUT = 65_536;
     private static final int RATE_SECONDS = 5;
 
     final String source;
@@ -111,7 +114,7 @@ public final class SourceStats {
             }
             ssrc = newSsrc;
         } else if (highest >= 0) {
-            restart |= (n == 1 && highest > 1) || n < highest - WINDOW;
+            restart |= (n == 1 && highest > 1) || n < highest - WINDOW || n > highest + MAX_JSON_DROPOUT;
         }
         lastSeq = rawSeq;
         if (highest < 0 || restart || n < 0) {

@@ -58,6 +58,21 @@ class ChannelSourcesTest {
     }
 
     @Test
+    void shouldTakeAHugeJsonJumpForARestartNotForLoss() {
+        for (long n = 1; n <= 10; n++) {
+            sources.record(a, json(n), 0);
+        }
+        sources.record(a, json(999_999_999_999_999_999L), 0); // one datagram of anyone's
+        sources.record(a, json(70_000), 0); // and a restart that far ahead too
+        SourceView v = view(a);
+        assertThat(v.lost()).isZero();
+        assertThat(v.restarts()).isEqualTo(2);
+        sources.record(a, json(70_000 + 65_536), 0); // the largest jump still counted as loss
+        assertThat(view(a).lost()).isEqualTo(65_535);
+        assertThat(view(a).restarts()).isEqualTo(2);
+    }
+
+    @Test
     void shouldFollowRtpAcrossTheSixteenBitWrapAndRestartOnANewSsrc() {
         List<Long> seqs = new ArrayList<>();
         for (long n : burst(65_490, 65_590)) {

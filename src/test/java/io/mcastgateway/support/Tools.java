@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Tests that need a tool from the machine (Chromium, podman, kubectl, ip, socat, ...). Where one is
- * missing the test is skipped with a line saying which, except in CI ({@code CI=true}), where the
+ * missing the test is skipped with a line saying which, except in CI ({@code CI=true}, {@code CI=1}), where the
  * missing tool fails the run: a lost install step in {@code .ci/run} must not pass as a skip.
  */
 public final class Tools {
@@ -19,8 +19,13 @@ public final class Tools {
     private Tools() {
     }
 
+    /** Whether this runs in CI: CI set to anything but empty, {@code false} or {@code 0} (CI=true, CI=1, ...). */
     public static boolean inCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return inCi(System.getenv("CI"));
+    }
+
+    static boolean inCi(String ci) {
+        return ci != null && !ci.isBlank() && !ci.trim().equalsIgnoreCase("false") && !ci.trim().equals("0");
     }
 
     /** Skips the test (fails it in CI) when {@code unavailable} is not null. */

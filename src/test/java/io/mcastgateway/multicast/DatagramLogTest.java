@@ -1,0 +1,65 @@
+package io.mcastgateway.multicast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Multicast;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** The per-datagram log line (mcast.receiver.log=each) shows a datagram's text with its control characters escaped. */
+@QuarkusTest
+@TestProfile(DatagramLogTest.EachDatagram.class)
+class DatagramLogTest {
+
+    public static class EachDatagram implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mcast.receiver.log", "each", "mcast.sender.enabled", "false");
+        }
+    }
+
+    @Test
+    void shouldEscapeNewlinesAndTerminalEscapesOfADatagramInItsLogLine() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(MulticastReceiver.class.getName());
+        logger.addHandler(capture);
+        String tag = UUID.randomUUID().toString();
+        try (DatagramSocket sender = Multicast.sender()) {
+            Multicast.send(sender, tag + " ok\n2026-12-04 12:00:00,000 INFO  [io.forged] (main) admin logged in\r\u001b[2J\u0085");
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains(tag)));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        String line = lines.stream().filter(l -> l.contains(tag)).findFirst().orElseThrow();
+        assertThat(line).doesNotContain("\n", "\r", "\u001b", "\u0085")
+                .contains(tag + " ok\\x0a2026-12-04 12:00:00,000 INFO  [io.forged]", "\\x0d\\x1b[2J\\x85");
+    }
+}
