@@ -54,14 +54,27 @@ function setConnection(text) {
   els.connection.className = 'state ' + text;
 }
 
-// With read protection (mcast.read.token) the data answers 401 until the page has the session
-// cookie: it asks for the token once and trades it for the cookie (POST /api/session), because
-// EventSource cannot send headers. The token itself is not kept.
+// With read protection (mcast.read.token or JWTs) the data answers 401 until the page has the session
+// cookie: it asks for the read token or a JWT once and trades it for the cookie (POST /api/session),
+// because EventSource cannot send headers. The token itself is not kept. When the session ends (the
+// JWT's expiry), the stream ends, the reconnect is refused, and the page asks again.
 let source = null;
 function connect() {
   source = new EventSource('/api/events');
   source.onopen = () => setConnection('connected');
-  source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+  source.onerror = async () => {
+    if (source.readyState !== EventSource.CLOSED) {
+      setConnection('reconnecting');
+      return;
+    }
+    setConnection('closed');
+    const response = await fetch('/api/channels', { cache: 'no-store' }).catch(() => null);
+    if (response && response.status === 401) {
+      setConnection('locked');
+      els.login.hidden = false;
+      els.readToken.focus();
+    }
+  };
   source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
   source.addEventListener('gap', (e) => {
     const gap = JSON.parse(e.data);
@@ -88,9 +101,12 @@ async function start() {
   els.login.hidden = true;
   connect();
   refreshChannels();
-  setInterval(refreshChannels, 5000);
   refreshSources();
-  setInterval(refreshSources, 2000);
+  if (!state.polling) { // once, also when the page logs in again
+    state.polling = true;
+    setInterval(refreshChannels, 5000);
+    setInterval(refreshSources, 2000);
+  }
 }
 
 els.loginForm.addEventListener('submit', async (e) => {

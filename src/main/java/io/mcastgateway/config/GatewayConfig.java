@@ -129,7 +129,7 @@ public interface GatewayConfig {
     Auth auth();
 
     interface Jwt {
-        /** Where the key that verifies tokens is: a PEM file, a JWK set file, or an https URL of either (a JWKS endpoint); unset = JWTs are not accepted. */
+        /** Where the RSA key that verifies tokens (RS256/384/512, PS256/384/512) is: a PEM file, a JWK set file, or an https URL of either (a JWKS endpoint); unset = JWTs are not accepted. */
         Optional<String> publicKeyLocation();
 
         /** The issuer ({@code iss}) a token must name; required with public-key-location. */

@@ -6,6 +6,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -49,9 +51,10 @@ public class AccessControl {
             String location = config.jwt().publicKeyLocation().get();
             JWTAuthContextInfo info = new JWTAuthContextInfo(location.startsWith("/") ? "file:" + location : location,
                     config.jwt().issuer().orElse(null));
-            info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384, SignatureAlgorithm.RS512,
-                    SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512, SignatureAlgorithm.ES256,
-                    SignatureAlgorithm.ES384, SignatureAlgorithm.ES512));
+            // RSA keys, signed with any of RSA's algorithms; in this order (SmallRye decodes a PEM key for the
+            // first one: a set without order made an RSA key unreadable in some runs)
+            info.setSignatureAlgorithm(new LinkedHashSet<>(List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384,
+                    SignatureAlgorithm.RS512, SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512)));
             config.jwt().audience().ifPresent(a -> info.setExpectedAudience(new HashSet<>(Set.of(a))));
             this.jwtContext = info;
             // one factory for the process: its key resolver (and a JWKS' cache) is made once, not per token

@@ -23,6 +23,7 @@ import io.mcastgateway.support.JwtKeys;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.TwoChannels;
+import io.mcastgateway.support.TwoChannelsWithJwt;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -35,19 +36,8 @@ import io.smallrye.jwt.build.Jwt;
  * issuer or key, or unsigned are refused; a stream ends at its token's expiry.
  */
 @QuarkusTest
-@TestProfile(JwtAccessTest.WithJwt.class)
+@TestProfile(TwoChannelsWithJwt.class)
 class JwtAccessTest {
-
-    public static class WithJwt extends TwoChannels {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("mcast.jwt.public-key-location", JwtKeys.publicKeyFile().toString());
-            config.put("mcast.jwt.issuer", JwtKeys.ISSUER);
-            config.put("mcast.auth.max-failures-per-minute", "1000");
-            return config;
-        }
-    }
 
     @TestHTTPResource("/api/events")
     URI events;
