@@ -26,6 +26,23 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 class ConfigValidatorTest {
 
     @Test
+    void shouldRefuseWeakAccessControlSettingsNamingTheKeys() {
+        assertThatThrownBy(() -> validate(Map.of("mcast.interface", "lo",
+                "mcast.jwt.public-key-location", "http://idp.example.org/keys",
+                "mcast.read.token", "aaaaaaaa.bbbbbbbb.cccccccc",
+                "mcast.session.secret", "short",
+                "mcast.redis.secret", "short",
+                "mcast.stream.max-per-client", "0"), Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mcast.jwt.public-key-location=http://idp.example.org/keys: a key fetched over plain http")
+                .hasMessageContaining("mcast.jwt.issuer: required with mcast.jwt.public-key-location")
+                .hasMessageContaining("mcast.read.token: must not have the form of a JWT")
+                .hasMessageContaining("mcast.session.secret: at least 16 characters")
+                .hasMessageContaining("mcast.redis.secret: at least 16 characters")
+                .hasMessageContaining("mcast.stream.max-per-client");
+    }
+
+    @Test
     void shouldAcceptIpv4AndIpv6MulticastGroups() {
         List<String> problems = new ArrayList<>();
         assertThat(ConfigValidator.parseGroup("mcast.group", "239.255.255.252", problems)).isNotNull();

@@ -40,8 +40,10 @@ class ContainerIT {
     private static final Path WORK = GatewayProcess.BASEDIR.resolve("target/container");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @Test
-    void shouldStreamFromItsContainerAsNonRootAndStopCleanlyOnSigterm() throws Exception {
+    private static boolean built;
+
+    /** podman's settings for these machines, with the image built (once per run). */
+    private static synchronized Path image() throws Exception {
         String missing = Tools.notRoot() != null ? "root (podman here runs as root)"
                 : Tools.missingCommands("podman", "runc", "mmdebstrap", "curl");
         Tools.require("ContainerIT", missing == null ? null : missing + " (apt-get install podman runc mmdebstrap curl)");
@@ -49,11 +51,20 @@ class ContainerIT {
         Path conf = WORK.resolve("containers.conf");
         // this machine refuses the default ulimits
         Files.writeString(conf, "[containers]\ndefault_ulimits = []\n");
-        ensureBaseImage(conf);
-        podman(conf, 300, "build", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-f",
-                GatewayProcess.BASEDIR.resolve("src/main/docker/Dockerfile.jvm").toString(), "-t", IMAGE,
-                GatewayProcess.BASEDIR.toString());
-        removeContainer(conf);
+        if (!built) {
+            ensureBaseImage(conf);
+            podman(conf, 300, "build", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-f",
+                    GatewayProcess.BASEDIR.resolve("src/main/docker/Dockerfile.jvm").toString(), "-t", IMAGE,
+                    GatewayProcess.BASEDIR.toString());
+            built = true;
+        }
+        return conf;
+    }
+
+    @Test
+    void shouldStreamFromItsContainerAsNonRootAndStopCleanlyOnSigterm() throws Exception {
+        Path conf = image();
+        removeContainer(conf, CONTAINER);
         GatewayProcess curl = null;
         try (DatagramSocket sender = Multicast.sender()) {
             podman(conf, 60, "run", "-d", "--name", CONTAINER, "--network", "host",
@@ -103,8 +114,87 @@ class ContainerIT {
             if (curl != null) {
                 curl.close();
             }
-            removeContainer(conf);
+            removeContainer(conf, CONTAINER);
         }
+    }
+
+    /**
+     * With the DaemonSet's memory limit (512 MiB), streams are opened until the gateway refuses more: it
+     * says 503 before its heap runs out, and stays alive and ready; one client address meets its own cap
+     * (429) long before that.
+     */
+    @Test
+    void shouldRefuseStreamsBeforeItsMemoryRunsOutAndStayReady() throws Exception {
+        Path conf = image();
+        String name = CONTAINER + "-memory";
+        int httpPort = HTTP_PORT + 1;
+        removeContainer(conf, name);
+        List<java.net.Socket> streams = new ArrayList<>();
+        try {
+            podman(conf, 60, "run", "-d", "--name", name, "--network", "host", "--memory", "512m",
+                    "-e", "MCAST_INTERFACE=lo", "-e", "MCAST_PORT=" + (PORT + 1), "-e", "MCAST_SENDER_ENABLED=false",
+                    "-e", "MCAST_RECEIVER_LOG=off", "-e", "QUARKUS_SHUTDOWN_DELAY=0s",
+                    "-e", "JAVA_OPTS_APPEND=-Dquarkus.http.port=" + httpPort, IMAGE);
+            URI base = URI.create("http://localhost:" + httpPort);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                    .until(() -> status(base.resolve("/q/health/ready")) == 200);
+            int max = new io.vertx.core.json.JsonObject(HTTP.send(HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).getInteger("maxSubscribers");
+            // 512 MiB, three quarters of it heap, half of that for streams at 16 KiB each
+            assertThat(max).as("streams the heap holds").isBetween(2_000, 12_288);
+
+            // one address: its own cap (64) first
+            String first = null;
+            for (int i = 0; i < 65; i++) {
+                first = open(streams, "127.0.0.1", httpPort);
+            }
+            assertThat(first).as("the 65th stream from one address").startsWith("HTTP/1.1 429");
+            streams.remove(streams.size() - 1).close();
+            assertThat(streams).hasSize(64);
+
+            // many addresses (127.0.0.0/8 is all this host's): until the gateway says 503
+            String refused = null;
+            for (int i = 0; refused == null && i < max + 200; i++) {
+                String from = "127.3." + (1 + i / 60 / 250) + "." + (1 + i / 60 % 250);
+                String answer = open(streams, from, httpPort);
+                if (!answer.startsWith("HTTP/1.1 200")) {
+                    refused = answer;
+                    streams.remove(streams.size() - 1).close();
+                }
+            }
+            assertThat(refused).as("the answer beyond the cap").startsWith("HTTP/1.1 503");
+            assertThat(streams).hasSize(max);
+            assertThat(status(base.resolve("/q/health/ready"))).as("ready with every stream open").isEqualTo(200);
+            assertThat(status(base.resolve("/q/health/live"))).isEqualTo(200);
+            assertThat(podman(conf, 30, "inspect", "-f", "{{.State.Running}} {{.State.OOMKilled}}", name).trim())
+                    .isEqualTo("true false");
+        } finally {
+            for (java.net.Socket s : streams) {
+                s.close();
+            }
+            removeContainer(conf, name);
+        }
+    }
+
+    private static int status(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Opens /api/events from {@code from} and keeps the socket; returns the status line. */
+    private static String open(List<java.net.Socket> streams, String from, int port) throws Exception {
+        java.net.Socket socket = new java.net.Socket();
+        streams.add(socket);
+        socket.bind(new java.net.InetSocketAddress(from, 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        StringBuilder line = new StringBuilder();
+        for (int c = socket.getInputStream().read(); c >= 0 && c != '\n'; c = socket.getInputStream().read()) {
+            line.append((char) c);
+        }
+        return line.toString().trim();
     }
 
     /** The Java 17 base image from Debian's packages; kept between runs (about 40 s to make). */
@@ -126,8 +216,8 @@ class ContainerIT {
         }
     }
 
-    private static void removeContainer(Path conf) {
-        podman(conf, 60, "rm", "-f", "--ignore", CONTAINER);
+    private static void removeContainer(Path conf, String name) {
+        podman(conf, 60, "rm", "-f", "--ignore", name);
     }
 
     /** podman as it works on these machines: runc, cgroupfs, no default ulimits. */
