@@ -56,6 +56,8 @@ final class Gateway implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "MCAST_GROUP", Bench.GROUP,
                 "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(Bench.HTTP),
                 "MCAST_SENDER_ENABLED", "false", "MCAST_TTL", "0", "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        // every client of the benchmark is at 127.0.0.1: the cap per client address would stop the fan-out at 64
+        env.put("MCAST_STREAM_MAX_PER_CLIENT", "1000000");
         env.putAll(settings);
         if (status("/q/health/ready") != -1) { // else the figures would be another process's
             throw new IllegalStateException("something already answers on port " + Bench.HTTP + ": stop it first");
