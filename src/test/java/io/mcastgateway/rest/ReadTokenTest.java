@@ -44,7 +44,9 @@ class ReadTokenTest {
             given().when().get(path).then().statusCode(401);
             given().auth().oauth2("wrong-secret-0123456789").when().get(path).then().statusCode(401);
         }
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("\"default.state\": \"joined\""))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("239.255.255.252")));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/").then().statusCode(200);
         given().auth().oauth2(TOKEN).when().get("/api/stats").then().statusCode(200);
