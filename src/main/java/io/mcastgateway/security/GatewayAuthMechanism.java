@@ -27,9 +27,10 @@ import io.vertx.ext.web.RoutingContext;
  * credential) and counted per address: beyond {@code mcast.auth.max-failures-per-minute} a failure
  * is answered 429 with Retry-After (the end of the minute) instead of 401; a right credential still
  * passes, so one client can't lock out others behind the same address. Behind a trusted proxy
- * ({@code quarkus.http.proxy.*}) the address is the forwarded one. Authentication is proactive (every
- * request that carries a bearer token), so a wrong bearer token is 401 also on the open paths: probes
- * and scrapers send none.
+ * ({@code quarkus.http.proxy.*}) the address is the forwarded one. Authentication runs when a
+ * permission policy asks for the identity ({@code quarkus.http.auth.proactive=false}; every data path
+ * does, before its route runs), so a scraper's or a stale credential on an open path (health,
+ * metrics) is ignored rather than answered 401.
  */
 @ApplicationScoped
 public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
