@@ -3,6 +3,7 @@ package io.mcastgateway.channel;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * One multicast channel, as checked at startup: a group and port joined on one interface by one
@@ -21,6 +22,12 @@ public record ChannelSpec(String name, InetAddress group, String groupText, int 
         InetAddress source, String sourceText, int ttl, Bind bind, boolean receive, Sender sender) {
 
     public static final String DEFAULT_NAME = "default";
+
+    /** Channel names: lower-case letters, digits and '-', 1-32 characters, starting and ending with a letter or digit. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
+
+    /** The largest UDP payload over IPv4: the most a datagram of a channel carries. */
+    public static final int MAX_PAYLOAD = 65_507;
 
     /** The channel's periodic sender. */
     public record Sender(boolean enabled, Duration interval, String message) {

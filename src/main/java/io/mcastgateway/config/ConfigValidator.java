@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.mcastgateway.channel.Bind;
@@ -30,9 +29,6 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * that does not exist yet) are warnings.
  */
 public final class ConfigValidator {
-
-    /** Channel names: lower-case letters, digits and '-', 1-32 characters, starting and ending with a letter or digit. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
 
     /** The channels to serve, and what deserves a warning. */
     public record Result(List<ChannelSpec> channels, List<String> warnings) {
@@ -144,7 +140,7 @@ public final class ConfigValidator {
     private static Optional<ChannelSpec> namedChannel(GatewayConfig config, String name, Channel channel,
             List<String> problems, List<String> warnings) {
         String prefix = "mcast.channels." + name + ".";
-        if (!NAME.matcher(name).matches()) {
+        if (!ChannelSpec.NAME.matcher(name).matches()) {
             problems.add("mcast.channels.\"" + name + "\": a channel name is 1-32 lower-case letters, digits and '-',"
                     + " starting and ending with a letter or digit");
             return Optional.empty();

@@ -146,19 +146,19 @@ public interface GatewayConfig {
 
         /**
          * The key that signs session cookies (at least 16 characters; replicas behind one address need the
-         * same); unset = a random key per process (sessions end with a restart).
+         * same); unset = derived from the read token, or without one a random key per process.
          */
         Optional<String> secret();
     }
 
     interface Auth {
-        /** Failed authentications a client address may make per minute; beyond, 429 with Retry-After. */
+        /** Failed authentications a client address may make per minute; beyond, a failure is 429 with Retry-After (a right credential still passes). */
         @WithDefault("10")
         int maxFailuresPerMinute();
     }
 
     interface Publish {
-        /** The secret a publisher presents as {@code Authorization: Bearer <token>}; unset = publishing over HTTP is off. */
+        /** The secret a publisher presents as {@code Authorization: Bearer <token>}: publishes on every channel; with neither it nor a JWT key, publishing over HTTP is off. */
         Optional<String> token();
 
         /** Messages each client (by address) may publish per second, with a burst of as many. */
@@ -167,7 +167,7 @@ public interface GatewayConfig {
     }
 
     interface Read {
-        /** When set, /api/events, /api/channels, /api/sources and /api/stats need this bearer token (or the page's cookie); health and metrics stay open. */
+        /** The read token ({@code Authorization: Bearer}, or the page's session cookie): watches every channel; with it or a JWT key set, the data needs a credential; health and metrics stay open. */
         Optional<String> token();
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,8 +162,8 @@ public class EventStreamRoute {
         Filter filter = Filter.of(ctx.request().getParam("channel"), ctx.request().getParam("group"),
                 ctx.request().getParam("source"));
         List<String> visible = allowed.visible(channels.names());
-        // a credential limited to some channels learns nothing of the others, not even whether they exist
-        List<String> refused = allowed.subscribesAll() ? List.of() : filter.unknownChannels(visible);
+        List<String> refused = filter.channels() == null ? List.of()
+                : allowed.refused(new TreeSet<>(filter.channels()), channels.names());
         List<String> unknown = filter.unknownChannels(channels.names());
         if (refused.isEmpty() && !unknown.isEmpty()) {
             ctx.response().setStatusCode(400);
@@ -179,7 +180,7 @@ public class EventStreamRoute {
         }
         String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
         if (perClient.merge(client, 1, Integer::sum) > maxPerClient) {
-            perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+            release(client);
             stats.addRejected();
             ctx.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retrySeconds()));
             text(ctx, "too many streams from " + client + ": " + maxPerClient + " are open (mcast.stream.max-per-client)\n");
@@ -188,7 +189,7 @@ public class EventStreamRoute {
 
         if (slots.incrementAndGet() > maxSubscribers) {
             slots.decrementAndGet();
-            perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+            release(client);
             stats.addRejected();
             long retrySeconds = retrySeconds();
             ctx.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retrySeconds))
@@ -212,7 +213,7 @@ public class EventStreamRoute {
         Handler<Void> cleanUp = v -> {
             if (open.remove(subscriber)) {
                 slots.decrementAndGet();
-                perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+                release(client);
                 if (expiry >= 0) {
                     vertx.cancelTimer(expiry);
                 }
@@ -228,6 +229,11 @@ public class EventStreamRoute {
         // that has read it is subscribed
         response.write(SseFrames.retry(settings.retry().toMillis()));
         subscriber.headWritten();
+    }
+
+    /** One stream of {@code client} fewer; an address with none is forgotten. */
+    private void release(String client) {
+        perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
     }
 
     private long retrySeconds() {

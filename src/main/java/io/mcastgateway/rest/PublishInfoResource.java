@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.security.AccessControl;
 
@@ -29,7 +30,7 @@ public class PublishInfoResource {
 
     public PublishInfoResource(GatewayConfig config, AccessControl access) {
         this.info = new PublishInfo(access.publishing(), config.publish().rate(),
-                PublishResource.MAX_PAYLOAD);
+                ChannelSpec.MAX_PAYLOAD);
     }
 
     @GET

@@ -2,7 +2,6 @@ package io.mcastgateway.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -22,6 +21,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.multicast.MulticastSender;
@@ -42,8 +42,6 @@ import io.vertx.core.http.HttpServerRequest;
 @Tag(name = "channels")
 public class PublishResource {
 
-    /** The largest UDP payload over IPv4. */
-    static final int MAX_PAYLOAD = 65_507;
     private static final Logger LOG = Logger.getLogger(PublishResource.class);
 
     /**
@@ -118,9 +116,9 @@ public class PublishResource {
                 return done(error(400, "not JSON: " + e.getMessage()));
             }
         }
-        if (payload.length > MAX_PAYLOAD) {
+        if (payload.length > ChannelSpec.MAX_PAYLOAD) {
             return done(error(413, "the payload has " + payload.length + " bytes; a datagram carries at most "
-                    + MAX_PAYLOAD));
+                    + ChannelSpec.MAX_PAYLOAD));
         }
         int size = payload.length;
         byte[] datagram = payload;

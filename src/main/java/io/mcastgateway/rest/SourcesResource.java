@@ -65,9 +65,7 @@ public class SourcesResource {
         // each name once, whatever the query repeats
         List<String> names = channel == null || channel.isBlank() ? visible
                 : Arrays.stream(channel.split(",")).map(String::trim).filter(n -> !n.isEmpty()).distinct().toList();
-        // a credential limited to some channels learns nothing of the others, not even whether they exist
-        List<String> refused = names.stream().filter(n -> !allowed.maySubscribe(n) || !allowed.subscribesAll()
-                && !visible.contains(n)).limit(10).toList();
+        List<String> refused = allowed.refused(names, registry.all().keySet()).stream().limit(10).toList();
         List<String> unknown = names.stream().filter(n -> registry.of(n) == null).limit(10).toList();
         if (refused.isEmpty() && !unknown.isEmpty()) {
             return Response.status(400).entity(Map.of("error", "no channel " + String.join(", ", unknown)

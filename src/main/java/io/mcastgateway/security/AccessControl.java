@@ -14,9 +14,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.mcastgateway.config.GatewayConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -38,7 +35,6 @@ public class AccessControl {
     private final Optional<byte[]> readToken;
     private final Optional<byte[]> publishToken;
     private final JWTParser jwt;
-    private final JWTAuthContextInfo jwtContext;
     private final SessionCookies sessions;
     private final Duration sessionMaxAge;
     private final boolean readProtected;
@@ -56,11 +52,9 @@ public class AccessControl {
             info.setSignatureAlgorithm(new LinkedHashSet<>(List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384,
                     SignatureAlgorithm.RS512, SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512)));
             config.jwt().audience().ifPresent(a -> info.setExpectedAudience(new HashSet<>(Set.of(a))));
-            this.jwtContext = info;
             // one factory for the process: its key resolver (and a JWKS' cache) is made once, not per token
             this.jwt = new DefaultJWTParser(info, new DefaultJWTCallerPrincipalFactory());
         } else {
-            this.jwtContext = null;
             this.jwt = null;
         }
         this.sessions = new SessionCookies(sessionKey(config));
@@ -120,10 +114,6 @@ public class AccessControl {
     /** The JWT verifier, or null when JWTs are not accepted. */
     JWTParser jwt() {
         return jwt;
-    }
-
-    JWTAuthContextInfo jwtContext() {
-        return jwtContext;
     }
 
     public SessionCookies sessions() {

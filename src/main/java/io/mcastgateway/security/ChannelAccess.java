@@ -58,6 +58,19 @@ public record ChannelAccess(Set<String> subscribe, Set<String> publish, long exp
         return channels.stream().filter(this::maySubscribe).toList();
     }
 
+    /**
+     * Of the channels {@code asked} for (in their order), those to refuse with 403: for a credential limited
+     * to some channels, every one it may not watch among {@code known}, also one that does not exist, so that
+     * it learns nothing of the others; none for one that may watch every channel (an unknown one is its 400).
+     */
+    public List<String> refused(Collection<String> asked, Collection<String> known) {
+        if (subscribesAll()) {
+            return List.of();
+        }
+        List<String> visible = visible(known);
+        return asked.stream().filter(n -> !visible.contains(n)).toList();
+    }
+
     /** Only the watching part, as the page's session cookie carries it, ending at {@code expiresAt}. */
     public ChannelAccess readOnly(long expiresAt) {
         return new ChannelAccess(subscribe, Set.of(), expiresAt);

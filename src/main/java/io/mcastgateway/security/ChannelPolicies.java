@@ -12,8 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The HTTP permission policies that {@code quarkus.http.auth.permission.*} (application.properties)
  * assigns to paths: {@code mcast-read} (everything not listed as open: the identity may watch some
- * channel), {@code mcast-publish} (may publish on some channel), {@code mcast-session} (a credential
- * that may watch). A denied anonymous request gets 401, a denied identity 403. Which channel exactly
+ * channel), {@code mcast-publish} (may publish on some channel). A denied anonymous request gets 401, a denied identity 403. Which channel exactly
  * is decided where the channel is known, by {@link ChannelAccess}.
  */
 public final class ChannelPolicies {

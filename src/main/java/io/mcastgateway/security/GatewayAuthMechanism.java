@@ -114,7 +114,7 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
         return Set.of(CredentialRequest.class);
     }
 
-    /** Before SmallRye JWT's own mechanism, which would take every bearer token for a JWT. */
+    /** Ahead of any other mechanism on the class path (SmallRye JWT's is off: quarkus.smallrye-jwt.enabled=false). */
     @Override
     public int getPriority() {
         return DEFAULT_PRIORITY + 1000;

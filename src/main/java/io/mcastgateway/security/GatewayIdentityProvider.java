@@ -1,6 +1,10 @@
 package io.mcastgateway.security;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -67,10 +71,10 @@ public class GatewayIdentityProvider implements IdentityProvider<CredentialReque
      * The channel names of {@code mcast.<name>}: a claim of that name, or, as Mercure nests its claims, the
      * field {@code name} of an object claim {@code mcast}; both are merged.
      */
-    static java.util.Set<String> claim(JsonWebToken token, String name) {
-        java.util.Set<String> names = new java.util.TreeSet<>(ChannelAccess.names(token.getClaim("mcast." + name)));
+    static Set<String> claim(JsonWebToken token, String name) {
+        Set<String> names = new TreeSet<>(ChannelAccess.names(token.getClaim("mcast." + name)));
         Object nested = token.getClaim("mcast");
-        if (nested instanceof jakarta.json.JsonObject object) {
+        if (nested instanceof JsonObject object) {
             names.addAll(ChannelAccess.names(object.get(name)));
         }
         return names;

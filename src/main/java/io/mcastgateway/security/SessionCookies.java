@@ -6,10 +6,11 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import io.mcastgateway.channel.ChannelSpec;
 
 /**
  * The page's session cookie: what its credential may watch and when it ends, signed with an HMAC,
@@ -22,7 +23,6 @@ public final class SessionCookies {
 
     public static final String NAME = "mcast_session";
     private static final String VERSION = "v1";
-    private static final Pattern CHANNEL = Pattern.compile("[a-z0-9-]{1,32}|\\*");
 
     private final byte[] key;
 
@@ -33,7 +33,8 @@ public final class SessionCookies {
     /** The cookie value for this access (its subscribe part), valid until {@code expiresAt} (epoch seconds). */
     public String encode(ChannelAccess access, long expiresAt) {
         Set<String> names = new TreeSet<>();
-        access.subscribe().stream().filter(n -> CHANNEL.matcher(n).matches()).forEach(names::add);
+        access.subscribe().stream().filter(n -> n.equals(ChannelAccess.ALL) || ChannelSpec.NAME.matcher(n).matches())
+                .forEach(names::add);
         String payload = "exp=" + expiresAt + ";sub=" + String.join(",", names);
         String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.US_ASCII));
         return VERSION + "." + body + "." + mac(VERSION + "." + body);
@@ -92,24 +93,26 @@ public final class SessionCookies {
         if (base == null) {
             throw new IllegalArgumentException("a session key needs mcast.session.secret or mcast.read.token");
         }
+        String readTokenHash;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(base.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String bound = "mcast-gateway session key\n" + (readToken == null ? ""
-                    : java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(readToken.getBytes(StandardCharsets.UTF_8))))
-                    + "\n" + (jwtKeyLocation == null ? "" : jwtKeyLocation);
-            return mac.doFinal(bound.getBytes(StandardCharsets.UTF_8));
+            readTokenHash = readToken == null ? "" : java.util.HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(readToken.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+        String bound = "mcast-gateway session key\n" + readTokenHash + "\n" + (jwtKeyLocation == null ? "" : jwtKeyLocation);
+        return hmac(base.getBytes(StandardCharsets.UTF_8), bound.getBytes(StandardCharsets.UTF_8));
     }
 
     private String mac(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, text.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static byte[] hmac(byte[] key, byte[] text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
+            return mac.doFinal(text);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

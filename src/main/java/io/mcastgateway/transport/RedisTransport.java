@@ -14,6 +14,8 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.channel.LogText;
 import io.mcastgateway.config.GatewayConfig;
 import io.mcastgateway.hub.Fanout;
 import io.mcastgateway.hub.SseFrames;
@@ -90,12 +92,12 @@ public final class RedisTransport implements Transport {
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong standby = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
-    private final AtomicLong refusedSends = new AtomicLong();
+    /** Entries of the event stream that are not events a gateway wrote. */
+    private final PassedOver skipped = new PassedOver("Skipped stream entry", "transport.skipped");
+    /** Relayed sends not sent. */
+    private final PassedOver refusedSends = new PassedOver("Refused relayed send", "transport.refusedSends");
     /** Signs relayed sends and checks them; null without mcast.redis.secret (no relaying either way). */
     private final RelaySignature signature;
-    private long skipLoggedAt;
-    private long refuseLoggedAt;
     private volatile String problem = "not connected yet";
     private volatile long retained;
     private volatile boolean stopped;
@@ -661,17 +663,18 @@ public final class RedisTransport implements Transport {
         Map<String, Response> fields = fields(entry.get(1));
         Response c = fields.get("c");
         Response d = fields.get("d");
+        byte[] data = d == null ? null : d.toBytes();
         String problem = id == null ? "an id that is not a stream id" : c == null || d == null ? "no c or d field"
-                : eventProblem(c.toString(), d.toBytes());
+                : eventProblem(c.toString(), data);
         if (problem != null) { // not written by a gateway: skipped and counted, the reader goes on after it
-            skipped(idText, problem);
+            skipped.add(idText, key, problem);
             return new Entry(id == null ? position : id, null);
         }
         byte[] frame;
         try {
-            frame = SseFrames.datagram(idText, d.toBytes());
+            frame = SseFrames.datagram(idText, data);
         } catch (IllegalArgumentException e) {
-            skipped(idText, e.getMessage());
+            skipped.add(idText, key, e.getMessage());
             return new Entry(id, null);
         }
         // the epoch and seq of a Redis event are the two halves of its id, so that StreamEvent#id() is the id
@@ -680,9 +683,6 @@ public final class RedisTransport implements Transport {
         return new Entry(id, event);
     }
 
-    /** Channel names as the configuration allows them. */
-    private static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-
     /**
      * Why an entry's fields are not an event a gateway wrote, or null: the channel must be a channel
      * name and the data one line holding a JSON object ({@code {...}} without CR, LF or any other
@@ -690,7 +690,7 @@ public final class RedisTransport implements Transport {
      * data line and add fields or events of its own.
      */
     static String eventProblem(String channel, byte[] data) {
-        if (!CHANNEL.matcher(channel).matches()) {
+        if (!ChannelSpec.NAME.matcher(channel).matches()) {
             return "a channel that is not a channel name";
         }
         if (data.length < 2 || data[0] != '{' || data[data.length - 1] != '}') {
@@ -704,13 +704,29 @@ public final class RedisTransport implements Transport {
         return null;
     }
 
-    private void skipped(String id, String problem) {
-        skipped.incrementAndGet();
-        long now = System.currentTimeMillis();
-        if (now - skipLoggedAt >= 10_000) {
-            skipLoggedAt = now;
-            LOG.warnf("Skipped stream entry %s of %s: %s (not an event a gateway wrote; counted in /api/stats as"
-                    + " transport.skipped)", io.mcastgateway.channel.LogText.escape(id), key, problem);
+    /** Entries passed over for a reason: counted, and logged at most once per 10 s. */
+    private static final class PassedOver {
+        private final AtomicLong count = new AtomicLong();
+        private final String what;
+        private final String stat;
+        private volatile long loggedAt;
+
+        PassedOver(String what, String stat) {
+            this.what = what;
+            this.stat = stat;
+        }
+
+        void add(String id, String stream, String why) {
+            count.incrementAndGet();
+            long now = System.currentTimeMillis();
+            if (now - loggedAt >= 10_000) {
+                loggedAt = now;
+                LOG.warnf("%s %s of %s: %s (counted in /api/stats as %s)", what, LogText.escape(id), stream, why, stat);
+            }
+        }
+
+        long count() {
+            return count.get();
         }
     }
 
@@ -747,7 +763,7 @@ public final class RedisTransport implements Transport {
             Response channel = fields.get("c");
             Response payload = fields.get("p");
             if (channel == null || payload == null) {
-                refused(entry.get(0).toString(), "no c or p field");
+                refusedSends.add(entry.get(0).toString(), sendsKey, "no c or p field");
                 continue;
             }
             Lease lease = leases.get(channel.toString());
@@ -756,29 +772,15 @@ public final class RedisTransport implements Transport {
                 String name = channel.toString();
                 byte[] bytes = payload.toBytes();
                 String refusal = signature == null ? "this gateway has no mcast.redis.secret to check it with"
-                        : bytes.length > MAX_RELAYED_PAYLOAD ? "a payload of " + bytes.length + " bytes"
+                        : bytes.length > ChannelSpec.MAX_PAYLOAD ? "a payload of " + bytes.length + " bytes"
                         : signature.refuse(name, text(fields.get("t")), bytes, text(fields.get("h")), System.currentTimeMillis());
                 if (refusal != null) {
-                    refused(entry.get(0).toString(), refusal);
+                    refusedSends.add(entry.get(0).toString(), sendsKey, refusal);
                     continue;
                 }
                 sender.apply(name, bytes).onFailure(e -> LOG.warnf("Channel %s: a relayed send failed: %s",
                         name, e.getMessage()));
             }
-        }
-    }
-
-    /** The largest UDP payload over IPv4: nothing larger is relayed. */
-    private static final int MAX_RELAYED_PAYLOAD = 65_507;
-
-    /** A relayed send that is not sent: counted, logged at most every 10 s. */
-    private void refused(String id, String why) {
-        refusedSends.incrementAndGet();
-        long now = System.currentTimeMillis();
-        if (now - refuseLoggedAt >= 10_000) {
-            refuseLoggedAt = now;
-            LOG.warnf("Refused relayed send %s of %s: %s (counted in /api/stats as transport.refusedSends)",
-                    io.mcastgateway.channel.LogText.escape(id), sendsKey, why);
         }
     }
 
@@ -1044,7 +1046,7 @@ public final class RedisTransport implements Transport {
             }
         }
         return new TransportInfo("redis", now, appended.get(), dropped.get(), standby.get(), writing, standingBy,
-                retained, skipped.get(), refusedSends.get());
+                retained, skipped.count(), refusedSends.count());
     }
 
     private void failed(String what, Throwable cause) {

@@ -8,13 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.LogCapture;
 import io.mcastgateway.support.Multicast;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -34,29 +31,12 @@ class DatagramLogTest {
 
     @Test
     void shouldEscapeNewlinesAndTerminalEscapesOfADatagramInItsLogLine() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(MulticastReceiver.class.getName());
-        logger.addHandler(capture);
         String tag = UUID.randomUUID().toString();
-        try (DatagramSocket sender = Multicast.sender()) {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of(MulticastReceiver.class); DatagramSocket sender = Multicast.sender()) {
+            lines = log.lines();
             Multicast.send(sender, tag + " ok\n2026-12-04 12:00:00,000 INFO  [io.forged] (main) admin logged in\r\u001b[2J\u0085");
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains(tag)));
-        } finally {
-            logger.removeHandler(capture);
         }
         String line = lines.stream().filter(l -> l.contains(tag)).findFirst().orElseThrow();
         assertThat(line).doesNotContain("\n", "\r", "\u001b", "\u0085")

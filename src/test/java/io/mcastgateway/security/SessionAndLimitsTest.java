@@ -10,13 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.LogCapture;
 import io.mcastgateway.support.RawHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -133,24 +130,9 @@ class SessionAndLimitsTest {
 
     @Test
     void shouldLimitFailedAuthenticationsPerAddressAndLogThemWithoutTheCredential() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(GatewayAuthMechanism.class.getName());
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of(GatewayAuthMechanism.class)) {
+            lines = log.lines();
             // its own address (through the trusted proxy), so the other tests' address keeps its count
             String attacker = "198.18.7.7";
             int throttled = 0;
@@ -169,8 +151,6 @@ class SessionAndLimitsTest {
             given().header("X-Forwarded-For", attacker).auth().oauth2(READ).get("/api/stats").then().statusCode(200);
             // another address is not affected
             given().header("X-Forwarded-For", "198.18.7.8").auth().oauth2(READ).get("/api/stats").then().statusCode(200);
-        } finally {
-            logger.removeHandler(capture);
         }
         assertThat(lines).as("a line per failure, with the address").anyMatch(l -> l.contains("198.18.7.7"));
         assertThat(lines).as("never the credential").noneMatch(l -> l.contains("wrong-guess-number"));
