@@ -1,10 +1,10 @@
 package io.mcastgateway.hub;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.platform.VertxInternals;
 import io.vertx.core.eventbus.EventBus;
 
 /**
@@ -37,17 +37,9 @@ public final class EventBusConsumers {
     }
 
     private static Map<?, ?> handlerMap(EventBus bus) {
-        try {
-            for (Class<?> type = bus.getClass(); type != null; type = type.getSuperclass()) {
-                for (Field field : type.getDeclaredFields()) {
-                    if (field.getName().equals("handlerMap") && Map.class.isAssignableFrom(field.getType())) {
-                        field.setAccessible(true);
-                        return (Map<?, ?>) field.get(bus);
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debugf(e, "cannot read the handler map of %s", bus.getClass());
+        Map<?, ?> map = VertxInternals.consumers(bus);
+        if (map != null) {
+            return map;
         }
         LOG.warnf("Cannot tell whether event-bus addresses have consumers (%s): publishing every datagram on %s",
                 bus.getClass().getName(), Hub.RECEIVED_ADDRESS);

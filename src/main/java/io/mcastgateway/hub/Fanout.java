@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.mcastgateway.platform.VertxInternals;
 import io.netty.channel.EventLoop;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * Hands live events to the subscribers of this process: one task per event loop and batch, not one per
@@ -56,7 +56,7 @@ public final class Fanout {
         if (members.containsKey(subscriber)) {
             return;
         }
-        EventLoop eventLoop = ((ContextInternal) subscriber.context()).nettyEventLoop();
+        EventLoop eventLoop = VertxInternals.eventLoop(subscriber.context());
         Loop loop = loops.computeIfAbsent(eventLoop, Loop::new);
         Member member = new Member(subscriber, loop, published + 1);
         members.put(subscriber, member);

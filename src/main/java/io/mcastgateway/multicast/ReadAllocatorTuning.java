@@ -1,7 +1,6 @@
 package io.mcastgateway.multicast;
 
-import java.lang.reflect.Field;
-
+import io.mcastgateway.platform.VertxInternals;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -70,13 +69,6 @@ public final class ReadAllocatorTuning {
     }
 
     static io.netty.channel.socket.DatagramChannel channel(DatagramSocket socket) {
-        try {
-            Field field = socket.getClass().getDeclaredField("channel");
-            field.setAccessible(true);
-            return (io.netty.channel.socket.DatagramChannel) field.get(socket);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("Cannot reach the Netty channel of " + socket.getClass().getName()
-                    + " to tune its read allocator (Vert.x version changed?)", e);
-        }
+        return VertxInternals.channel(socket);
     }
 }

@@ -17,6 +17,7 @@ import io.mcastgateway.hub.SubscriberInfo;
 import io.mcastgateway.hub.TransportInfo;
 import io.mcastgateway.security.AccessControl;
 import io.mcastgateway.security.ChannelAccess;
+import io.mcastgateway.sse.EventStreamRoute;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** {@code GET /api/stats}: counts of the event stream since start. */

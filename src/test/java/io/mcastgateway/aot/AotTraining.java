@@ -35,8 +35,8 @@ import io.mcastgateway.support.SseClient;
  * out. It then writes the launcher {@code target/quarkus-app/run}, which starts the gateway from that cache with the
  * same JDK.
  * <p>
- * Which JDK: the one running this when it is 25 or newer, else {@code -Daot.jdk} (a JDK's home; default
- * {@code /usr/lib/jvm/temurin-25-jdk-amd64}). None found: the JDK running this (17+) writes a dynamic AppCDS archive
+ * Which JDK: as {@link Jdks} finds a JDK 25 or newer ({@code -Daot.jdk=<home>}, the one running this, Maven
+ * toolchains, {@code JAVA_HOME}, the usual install folders). None found: the JDK running this (17+) writes a dynamic AppCDS archive
  * ({@code app.jsa}: the classes only) instead, with a warning, and {@code run} uses that.
  */
 public final class AotTraining {
@@ -64,9 +64,16 @@ public final class AotTraining {
         train(Path.of(args.length > 0 ? args[0] : "target/quarkus-app").toAbsolutePath(), configuredJdk());
     }
 
-    /** The JDK 25+ to train with: {@code -Daot.jdk} (pom.xml passes its {@code aot.jdk}), else Temurin's on these machines. */
+    /**
+     * The home of the JDK 25+ to train with, as {@link Jdks} finds it ({@code -Daot.jdk}, the build's JDK, Maven
+     * toolchains, {@code JAVA_HOME}, the usual install folders); null when there is none.
+     */
     public static String configuredJdk() {
-        return System.getProperty("aot.jdk", "/usr/lib/jvm/temurin-25-jdk-amd64");
+        return Jdks.ofThisMachine(25).find(System.getProperty("aot.jdk"), System.getProperty("aot.toolchains"))
+                .map(found -> {
+                    System.out.println("[aot] JDK " + Jdks.version(found.home()) + " at " + found.home() + " (" + found.how() + ")");
+                    return found.home().toString();
+                }).orElse(null);
     }
 
     /**
@@ -82,7 +89,8 @@ public final class AotTraining {
         if (java == null) {
             java = Path.of(System.getProperty("java.home"), "bin", "java");
             archive = Archive.APP_CDS;
-            System.out.println("[aot] WARNING: no JDK 25 or newer at " + home + " (-Daot.jdk=<home>): an AppCDS archive"
+            System.out.println("[aot] WARNING: no JDK 25 or newer " + (home == null ? "found" : "at " + home)
+                    + " (-Daot.jdk=<home>, a jdk toolchain in ~/.m2/toolchains.xml, JAVA_HOME, JAVA25_HOME): an AppCDS archive"
                     + " for " + java + " instead of the AOT cache (a start of about 1 s instead of 0.8 s)");
         }
         long started = System.nanoTime();
@@ -178,6 +186,9 @@ public final class AotTraining {
     public static Path trainingJava(String home) throws Exception {
         if (Runtime.version().feature() >= 25) {
             return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        if (home == null) {
+            return null;
         }
         Path java = Path.of(home, "bin", "java");
         if (!Files.isExecutable(java)) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     /** Bottom first. */
-    private static final List<String> STACK = List.of("channel", "config", "stats", "hub", "transport", "multicast", "security", "rest", "health",
+    private static final List<String> STACK = List.of("platform", "channel", "config", "stats", "hub", "transport", "multicast", "security", "sse", "rest", "health",
             "metrics");
     private static final Pattern EDGE = Pattern.compile("^\\s*io\\.mcastgateway\\.(\\w+)\\s+->\\s+io\\.mcastgateway\\.(\\w+)\\s",
             Pattern.MULTILINE);
@@ -50,7 +50,8 @@ class LayeringTest {
                 upward.add(from + " -> " + to);
             }
         }
-        assertThat(edges).as("jdeps found the package uses").contains("multicast -> hub", "config -> channel");
+        assertThat(edges).as("jdeps found the package uses").contains("multicast -> hub", "config -> channel", "rest -> sse",
+                "hub -> platform");
         assertThat(upward).as("uses that point up the stack").isEmpty();
     }
 }

@@ -30,7 +30,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.mcastgateway.rest.EventStreamRoute;
+import io.mcastgateway.sse.EventStreamRoute;
 import io.mcastgateway.support.Browser;
 import io.mcastgateway.support.Multicast;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -38,13 +38,13 @@ class AotCacheIT {
     private static final Path APP = GatewayProcess.BASEDIR.resolve("target/quarkus-app");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> FROM_THE_ARCHIVE = List.of("io.mcastgateway.multicast.MulticastReceiver",
-            "io.mcastgateway.hub.DatagramFrames", "io.mcastgateway.rest.EventStreamRoute",
+            "io.mcastgateway.hub.DatagramFrames", "io.mcastgateway.sse.EventStreamRoute",
             "io.quarkus.runtime.Application", "io.vertx.core.impl.VertxImpl", "com.fasterxml.jackson.core.JsonFactory");
 
     @Test
     void shouldStartFromTheTrainedAotCacheWithTheApplicationsClassesInItAndServeTheStream() throws Exception {
         Path jdk = AotTraining.trainingJava(AotTraining.configuredJdk());
-        Tools.require("AotCacheIT", jdk == null ? "a JDK 25 or newer (-Daot.jdk=<home>)" : null);
+        Tools.require("AotCacheIT", jdk == null ? "a JDK 25 or newer (-Daot.jdk=<home>, a toolchain, JAVA_HOME or /usr/lib/jvm)" : null);
         assertThat(APP.resolve("app.aot")).as("the training run's cache").isRegularFile();
         assertThat(Files.readString(APP.resolve("run"))).contains(jdk.toString(), "-XX:AOTCache=app.aot");
 

@@ -1,4 +1,4 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.platform.VertxInternals;
 import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * The heartbeat of the SSE streams: one periodic timer per event loop ticks every stream that loop serves,
@@ -43,7 +44,7 @@ final class Heartbeats {
             eventLoop.execute(() -> add(stream));
             return;
         }
-        loops.computeIfAbsent(eventLoop, l -> new Loop()).add(stream, (ContextInternal) stream.context());
+        loops.computeIfAbsent(eventLoop, l -> new Loop()).add(stream, stream.context());
     }
 
     /** No more ticks for the stream; the loop's timer stops with its last stream. */
@@ -71,7 +72,7 @@ final class Heartbeats {
 
     private static EventLoop eventLoop(SseSubscriber stream) {
         // the loop behind the stream's (duplicated) context, as the hub's Fanout keys its loops
-        return ((ContextInternal) stream.context()).nettyEventLoop();
+        return VertxInternals.eventLoop(stream.context());
     }
 
     /** The streams of one event loop and its timer; only touched on that loop. */
@@ -79,7 +80,7 @@ final class Heartbeats {
         final List<SseSubscriber> streams = new ArrayList<>();
         long timer = -1;
 
-        void add(SseSubscriber stream, ContextInternal context) {
+        void add(SseSubscriber stream, Context context) {
             if (stream.heartbeatSlot >= 0) {
                 return;
             }
@@ -87,7 +88,7 @@ final class Heartbeats {
             streams.add(stream);
             if (timer < 0) {
                 // on the stream's context: the timer runs on its event loop
-                timer = context.setPeriodic(tickMillis, id -> tick());
+                timer = VertxInternals.setPeriodic(context, tickMillis, id -> tick());
             }
         }
 

@@ -1,4 +1,4 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

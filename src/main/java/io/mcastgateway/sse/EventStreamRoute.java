@@ -1,4 +1,4 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

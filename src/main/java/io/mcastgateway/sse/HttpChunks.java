@@ -1,25 +1,16 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.util.Map;
 
+import io.mcastgateway.platform.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelOutboundHandler;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.nio.AbstractNioChannel;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * HTTP/1.1 chunks made by hand ({@code <size in hex>\r\n<data>\r\n}), and a {@link Writer} that writes
@@ -59,52 +50,15 @@ final class HttpChunks {
      * compression): then hand-made chunks are exactly what the encoder would write.
      */
     static Writer writer(HttpConnection connection, HttpServerResponse response) {
-        if (!(connection instanceof ConnectionBase base)
-                || !response.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+        Channel channel = VertxInternals.channel(connection);
+        if (channel == null || !response.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
             return null;
         }
-        Channel channel = base.channel();
-        ChannelPipeline pipeline = channel.pipeline();
-        ChannelHandlerContext encoder = pipeline.context("httpEncoder");
-        if (encoder == null || pipeline.get("deflater") != null) {
+        ChannelHandlerContext encoder = VertxInternals.plainHttpEncoder(channel);
+        if (encoder == null) {
             return null;
         }
-        return new Writer(channel, encoder, socketBelow(channel, pipeline));
-    }
-
-    /**
-     * The connection's socket when nothing but the socket is below the HTTP encoder (no TLS, no traffic
-     * shaping: only inbound handlers before it) and the transport is NIO; else null.
-     */
-    private static WritableByteChannel socketBelow(Channel channel, ChannelPipeline pipeline) {
-        if (JAVA_CHANNEL == null || !(channel instanceof AbstractNioChannel)) {
-            return null;
-        }
-        for (Map.Entry<String, ChannelHandler> handler : pipeline) {
-            if (handler.getKey().equals("httpEncoder")) {
-                break;
-            }
-            if (handler.getValue() instanceof ChannelOutboundHandler) {
-                return null;
-            }
-        }
-        try {
-            return (WritableByteChannel) JAVA_CHANNEL.invoke(channel);
-        } catch (Throwable e) {
-            return null;
-        }
-    }
-
-    private static final MethodHandle JAVA_CHANNEL = javaChannel();
-
-    private static MethodHandle javaChannel() {
-        try {
-            Method method = AbstractNioChannel.class.getDeclaredMethod("javaChannel");
-            method.setAccessible(true);
-            return MethodHandles.lookup().unreflect(method);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // chunks go through Netty's pipeline then
-        }
+        return new Writer(channel, encoder, VertxInternals.onlySocketBelow(channel, encoder) ? VertxInternals.socket(channel) : null);
     }
 
     /**
@@ -181,8 +135,7 @@ final class HttpChunks {
             if (socket == null) {
                 return false;
             }
-            ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
-            return queued != null && queued.totalPendingWriteBytes() == 0 && channel.isActive();
+            return VertxInternals.pendingWriteBytes(channel) == 0 && channel.isActive();
         }
     }
 }

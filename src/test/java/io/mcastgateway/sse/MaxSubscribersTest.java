@@ -1,4 +1,4 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;

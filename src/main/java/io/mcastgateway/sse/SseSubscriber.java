@@ -1,4 +1,4 @@
-package io.mcastgateway.rest;
+package io.mcastgateway.sse;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;

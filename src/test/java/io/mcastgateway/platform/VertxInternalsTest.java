@@ -1,0 +1,125 @@
+package io.mcastgateway.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * Every reach into Vert.x and Netty internals, on a real Vert.x: when an upgrade moves one, this test
+ * names it (the receive path, the SSE writer and the hub would otherwise fall back silently, slower, or
+ * fail far from the cause).
+ */
+class VertxInternalsTest {
+
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldFindTheEventLoopOfAContextAndSetTimersOnIt() throws Exception {
+        Context context = vertx.getOrCreateContext();
+        EventLoop loop = VertxInternals.eventLoop(context);
+        assertThat(loop).as("ContextInternal.nettyEventLoop() (Vert.x moved it)").isNotNull();
+
+        CompletableFuture<Boolean> onLoop = new CompletableFuture<>();
+        CompletableFuture<Context> timerContext = new CompletableFuture<>();
+        context.runOnContext(v -> onLoop.complete(loop.inEventLoop()));
+        vertx.executeBlocking(() -> VertxInternals.setPeriodic(context, 1, id -> {
+            vertx.cancelTimer(id);
+            timerContext.complete(Vertx.currentContext());
+        }));
+        assertThat(onLoop.get(5, TimeUnit.SECONDS)).as("the context runs on the loop found for it").isTrue();
+        assertThat(timerContext.get(5, TimeUnit.SECONDS)).as("ContextInternal.setPeriodic runs on the given context")
+                .isSameAs(context);
+    }
+
+    @Test
+    void shouldReachTheSocketBelowVertxHttpEncoder() throws Exception {
+        CompletableFuture<String> found = new CompletableFuture<>();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            try {
+                Channel channel = VertxInternals.channel(request.connection());
+                assertThat(channel).as("ConnectionBase.channel() (Vert.x moved it)").isNotNull();
+                ChannelHandlerContext encoder = VertxInternals.plainHttpEncoder(channel);
+                assertThat(encoder).as("Vert.x's pipeline handler 'httpEncoder' (renamed?): %s", channel.pipeline().names())
+                        .isNotNull();
+                assertThat(VertxInternals.onlySocketBelow(channel, encoder)).as("only inbound handlers below the encoder")
+                        .isTrue();
+                assertThat(VertxInternals.socketsReachable()).as("Netty's AbstractNioChannel.javaChannel() (moved?)").isTrue();
+                assertThat(VertxInternals.socket(channel)).as("the JDK socket of the connection").isInstanceOf(SocketChannel.class);
+                assertThat(VertxInternals.pendingWriteBytes(channel)).as("Netty's outbound buffer of an idle connection")
+                        .isZero();
+                found.complete("ok");
+            } catch (Throwable e) {
+                found.completeExceptionally(e);
+            }
+            request.response().end();
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpClient client = vertx.createHttpClient();
+        try {
+            client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+                    .compose(r -> r.send().compose(resp -> resp.body()))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(found.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+        } finally {
+            client.close();
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldReachTheNettyChannelOfADatagramSocket() {
+        DatagramSocket socket = vertx.createDatagramSocket();
+        try {
+            DatagramChannel channel = VertxInternals.channel(socket);
+            assertThat((Object) channel).as("the field 'channel' of Vert.x's DatagramSocketImpl").isNotNull();
+            assertThat((Object) channel.config().getRecvByteBufAllocator()).isNotNull();
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Test
+    void shouldSeeWhichEventBusAddressesHaveConsumers() throws Exception {
+        Map<?, ?> consumers = VertxInternals.consumers(vertx.eventBus());
+        assertThat(consumers).as("the event bus's field 'handlerMap' (Vert.x moved it)").isNotNull();
+        assertThat(consumers.containsKey("internals.test")).isFalse();
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer("internals.test", m -> {
+        });
+        Promise<Void> registered = Promise.promise();
+        consumer.completionHandler(registered);
+        registered.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(consumers.containsKey("internals.test")).as("a registered consumer is in the map").isTrue();
+        consumer.unregister().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(consumers.containsKey("internals.test")).as("an unregistered consumer has left the map").isFalse();
+    }
+}
