@@ -203,7 +203,7 @@ public final class AotTraining {
 
     /**
      * JVM options that put the JIT compilers' threads at nice 19 (and, as root, the JVM's own threads a little above
-     * the application's, by their Java priority): start to ready about 0.1 s sooner here (README, "Start").
+     * the application's, by their Java priority): start to ready about 0.1 s sooner here (docs/performance.md, "Start").
      */
     static final String COMPILERS_AT_LOWEST_PRIORITY =
             "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
@@ -216,7 +216,7 @@ public final class AotTraining {
     static void writeLauncher(Path app, Path java, Archive archive) throws IOException {
         String script = """
                 #!/bin/sh
-                # The packaged gateway, started as ./mvnw package trained it (README, "Start"): written by
+                # The packaged gateway, started as ./mvnw package trained it (docs/performance.md, "Start"): written by
                 # io.mcastgateway.aot.AotTraining. JAVA_OPTS adds JVM options; the settings are MCAST_* variables.
                 cd "$(dirname "$0")" || exit 1
                 archive="%2$s"
@@ -228,7 +228,7 @@ public final class AotTraining {
                     archive= ;;
                 esac
                 # the JIT compilers' threads at nice 19: on two CPUs they took more CPU time than the main thread
-                # during start-up (README, "Start"). As root only: for other users the JVM warns on every start
+                # during start-up (docs/performance.md, "Start"). As root only: for other users the JVM warns on every start
                 # (JAVA_OPTS can set the same, warning and all)
                 priority=
                 [ "$(id -u)" = 0 ] && priority="%3$s"

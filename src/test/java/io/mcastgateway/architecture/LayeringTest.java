@@ -15,7 +15,7 @@ import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages form a stack: each may use only those below it (README, "How it is built"). Read from
+ * The packages form a stack: each may use only those below it (docs/design.md, "Packages"). Read from
  * the compiled classes with jdeps, so an import that points up fails here.
  */
 class LayeringTest {

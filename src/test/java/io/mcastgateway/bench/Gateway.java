@@ -25,7 +25,7 @@ import io.mcastgateway.support.HttpStatus;
 
 /**
  * The packaged gateway as users run it, on lo, with the benchmark's group and ports: {@code target/quarkus-app/run}
- * (the JDK and AOT cache of {@code ./mvnw package}'s training run, README "Start"), or {@code java -jar}.
+ * (the JDK and AOT cache of {@code ./mvnw package}'s training run, docs/performance.md "Start"), or {@code java -jar}.
  */
 final class Gateway implements AutoCloseable {
 

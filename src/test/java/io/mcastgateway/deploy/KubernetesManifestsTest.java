@@ -38,7 +38,7 @@ import io.smallrye.config.WithName;
  * The Kubernetes manifests, rendered by {@code kubectl kustomize} (base and every overlay), checked
  * against the running application: probe paths answer, the port is the app's, every MCAST_* name is a
  * real setting, the pod is unprivileged and holds no service-account token, credentials come only from
- * Secrets, and the image is the one the README builds.
+ * Secrets, and the image is the one docs/operations.md builds.
  */
 @QuarkusTest
 class KubernetesManifestsTest {
@@ -238,10 +238,10 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void shouldDeployTheImageTheReadmeBuilds() throws IOException {
+    void shouldDeployTheImageTheOperationsPageBuilds() throws IOException {
         Matcher build = Pattern.compile("podman build -f src/main/docker/Dockerfile\\.jvm -t (\\S+) \\.")
-                .matcher(Files.readString(Path.of("README.md")));
-        assertThat(build.find()).as("the README's podman build command").isTrue();
+                .matcher(Files.readString(Path.of("docs/operations.md")));
+        assertThat(build.find()).as("the podman build command of docs/operations.md").isTrue();
         String image = build.group(1);
         rendered.forEach((dir, docs) -> workloads(docs)
                 .forEach(w -> assertThat(container(w).path("image").asText()).as(dir).isEqualTo(image)));

@@ -26,7 +26,7 @@ import io.mcastgateway.support.Tools;
 import io.mcastgateway.support.Trees;
 
 /**
- * The packaged gateway as the README says to start it, {@code target/quarkus-app/run}: the JVM and archive of
+ * The packaged gateway as docs/operations.md says to start it, {@code target/quarkus-app/run}: the JVM and archive of
  * {@code ./mvnw package}'s training run. The JVM is told to refuse to start unless it can use the archive
  * ({@code -XX:AOTMode=on}, {@code -Xshare:on}), and its class-loading log says where each class came from: the
  * gateway's own classes, Quarkus' and its libraries' must come from the archive (behind Quarkus' fast-jar class loader

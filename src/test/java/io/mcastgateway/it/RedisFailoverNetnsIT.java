@@ -42,7 +42,7 @@ import io.vertx.core.json.JsonObject;
  *
  * Both gateways receive every datagram; only the lease holder appends. Killing it (SIGKILL) hands the
  * channel to the other within the failover time; what the handover lost or duplicated is printed and
- * held to the bound the README documents.
+ * held to the bound docs/scale-out.md documents.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -137,7 +137,7 @@ class RedisFailoverNetnsIT {
                 Set<Long> distinct = new LinkedHashSet<>(seqs);
                 long duplicated = seqs.size() - distinct.size();
                 long lost = count - distinct.size();
-                // the bound the README states: rate x (failover + a tenth of it, the standby's retry, + 250 ms
+                // the bound docs/scale-out.md states: rate x (failover + a tenth of it, the standby's retry, + 250 ms
                 // of timers and round trips)
                 long bound = RATE * (FAILOVER.toMillis() + FAILOVER.toMillis() / 10 + 250) / 1000;
                 System.out.printf("handover: the new writer took the channel %d ms after the old one was killed;"
@@ -183,7 +183,7 @@ class RedisFailoverNetnsIT {
 
             long lost = count - new LinkedHashSet<>(seqs).size();
             long duplicated = seqs.size() - new LinkedHashSet<>(seqs).size();
-            // the bound the README states for a clean shutdown: rate x (failover/10 + 250 ms)
+            // the bound docs/scale-out.md states for a clean shutdown: rate x (failover/10 + 250 ms)
             long bound = RATE * (FAILOVER.toMillis() / 10 + 250) / 1000;
             System.out.printf("clean handover: %d of %d datagrams lost, %d duplicated (bound: %d lost, 0 duplicated)%n",
                     lost, count, duplicated, bound);
