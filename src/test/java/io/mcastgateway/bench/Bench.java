@@ -30,7 +30,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The benchmark, run by {@code bench/run}: the packaged gateway on lo against separate load-generator
  * and SSE-client processes, every figure taken in one run next to the raw socket's. Writes
  * {@code target/bench/report.md}, {@code results.json}, {@code rate.png} and {@code latency.png}; with
- * {@code --update-readme} it also rewrites the README's rate section from the report.
+ * {@code --update-docs} (or its former name {@code --update-readme}) it also rewrites the report section of
+ * {@code docs/performance.md} and the charts in {@code src/docs/}.
  * Not a test: nothing here asserts; it measures and reports.
  */
 public final class Bench {
@@ -54,10 +55,10 @@ public final class Bench {
         List<String> arguments = List.of(args);
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            // one part, for judging a change quickly; the README is regenerated only from a whole run
+            // one part, for judging a change quickly; docs/performance.md is rewritten only from a whole run
             String part = only + 1 < args.length ? args[only + 1] : "";
-            if (!PARTS.contains(part) || arguments.contains("--update-readme")) {
-                System.err.println("usage: bench/run [--update-readme | --only " + String.join("|", PARTS) + "]");
+            if (!PARTS.contains(part) || UPDATE_DOCS.stream().anyMatch(arguments::contains)) {
+                System.err.println("usage: bench/run [--update-docs | --only " + String.join("|", PARTS) + "]");
                 System.exit(2);
             }
             new Bench().runOnly(part);
@@ -65,10 +66,17 @@ public final class Bench {
         }
         Bench bench = new Bench();
         bench.run();
-        if (arguments.contains("--update-readme")) {
-            bench.updateReadme(Path.of("README.md"));
+        if (UPDATE_DOCS.stream().anyMatch(arguments::contains)) {
+            bench.updateDocs(PERFORMANCE_PAGE);
         }
     }
+
+    /** The flag that rewrites the report in {@link #PERFORMANCE_PAGE}, and its former name. */
+    static final List<String> UPDATE_DOCS = List.of("--update-docs", "--update-readme");
+    /** The page whose report section {@code --update-docs} rewrites, between {@link #BEGIN} and {@link #END}. */
+    public static final Path PERFORMANCE_PAGE = Path.of("docs/performance.md");
+    public static final String BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
+    public static final String END = "<!-- bench:end -->";
 
     static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh");
 
@@ -679,21 +687,28 @@ public final class Bench {
         }
     }
 
-    /** Replaces the README's text between the bench markers with this report's tables. */
-    private void updateReadme(Path readme) throws Exception {
-        String begin = "<!-- bench:begin (bench/run writes this part) -->";
-        String end = "<!-- bench:end -->";
-        String text = Files.readString(readme);
-        int a = text.indexOf(begin);
-        int b = text.indexOf(end);
-        if (a < 0 || b < a) {
-            throw new IllegalStateException("README.md has no bench markers");
-        }
-        String body = report.toString().replaceFirst("# mcast-gateway benchmark\n\n", "").replace("## ", "#### ")
-                .replace("](rate.png)", "](src/docs/bench-rate.png)").replace("](latency.png)", "](src/docs/bench-latency.png)");
-        Files.writeString(readme, text.substring(0, a + begin.length()) + "\n" + body + "\n" + text.substring(b));
+    /** Replaces the page's text between the bench markers with this report's tables, and its charts. */
+    private void updateDocs(Path page) throws Exception {
+        Files.writeString(page, withReport(Files.readString(page), report.toString()));
         Files.copy(OUT.resolve("rate.png"), Path.of("src/docs/bench-rate.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(OUT.resolve("latency.png"), Path.of("src/docs/bench-latency.png"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * {@code page} with the text between {@link #BEGIN} and {@link #END} replaced by {@code report} (as
+     * {@code target/bench/report.md} has it): its title dropped, its sections one level down under the page's
+     * "Latest report", its charts pointing at {@code src/docs/} from {@code docs/}.
+     */
+    public static String withReport(String page, String report) {
+        int a = page.indexOf(BEGIN);
+        int b = page.indexOf(END);
+        if (a < 0 || b < a) {
+            throw new IllegalStateException(PERFORMANCE_PAGE + " has no bench markers");
+        }
+        String body = report.replaceFirst("# mcast-gateway benchmark\n\n", "").replace("## ", "### ")
+                .replace("](rate.png)", "](../src/docs/bench-rate.png)")
+                .replace("](latency.png)", "](../src/docs/bench-latency.png)");
+        return page.substring(0, a + BEGIN.length()) + "\n" + body + "\n" + page.substring(b);
     }
 }
