@@ -24,6 +24,7 @@ import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.mcastgateway.support.Trees;
+import org.junit.jupiter.api.Order;
 
 /**
  * The packaged gateway as docs/operations.md says to start it, {@code target/quarkus-app/run}: the JVM and archive of
@@ -33,6 +34,7 @@ import io.mcastgateway.support.Trees;
  * they could not). Run as root, it puts the JIT compilers' threads at nice 19, and the JVM does not warn about it. Not
  * a timing: how fast it starts is {@code bench/run}'s to say.
  */
+@Order(8)
 class AotCacheIT {
 
     private static final Path APP = GatewayProcess.BASEDIR.resolve("target/quarkus-app");
@@ -48,7 +50,7 @@ class AotCacheIT {
         assertThat(APP.resolve("app.aot")).as("the training run's cache").isRegularFile();
         assertThat(Files.readString(APP.resolve("run"))).contains(jdk.toString(), "-XX:AOTCache=app.aot");
 
-        String loaded = startAndStream(APP, "aot", "-XX:AOTMode=on", 23978, 18083);
+        String loaded = startAndStream(APP, "aot", "-XX:AOTMode=on", 23978, 18085);
         for (String name : FROM_THE_ARCHIVE) {
             assertThat(loaded).contains(name + " source: shared objects file");
         }
@@ -67,7 +69,7 @@ class AotCacheIT {
                 .contains(Path.of(System.getProperty("java.home"), "bin", "java").toString(), archive.read());
 
         String loaded = startAndStream(app, "cds", expected == Archive.APP_CDS ? "-Xshare:on" : "-XX:AOTMode=on",
-                23979, 18084);
+                23979, 18086);
         for (String name : FROM_THE_ARCHIVE) {
             assertThat(loaded).contains(name + " source: shared objects file");
         }

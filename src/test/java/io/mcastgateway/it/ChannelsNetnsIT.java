@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One packaged gateway with five named channels (the default channel off, everything set by
@@ -42,6 +43,8 @@ import io.vertx.core.json.JsonObject;
  *   late  239.255.2.4 on veth9   (does not exist when the gateway starts)
  * </pre>
  */
+@Order(6)
+@ResourceLock(ItResources.NETNS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChannelsNetnsIT {
@@ -94,7 +97,7 @@ class ChannelsNetnsIT {
                 "MCAST_CHANNELS_LATE_GROUP", LATE,
                 "MCAST_CHANNELS_LATE_INTERFACE", "veth9"));
         gateway = GatewayProcess.start("channels", GatewayProcess.BASEDIR, env,
-                Netns.in(gwNs, GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString()));
+                Netns.in(gwNs, GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString()));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> status("/q/health/live") == 200);
     }

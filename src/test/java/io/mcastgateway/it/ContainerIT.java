@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.mcastgateway.support.Commands;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.Tools;
+import org.junit.jupiter.api.Order;
 
 /**
  * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
@@ -29,6 +30,7 @@ import io.mcastgateway.support.Tools;
  * capabilities (as the Kubernetes manifests run it), runs with its own JVM options (ZGC) and the AppCDS archive its
  * build trained, honours JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
+@Order(5)
 class ContainerIT {
 
     static final String BASE_IMAGE = "localhost/mcast-gateway-base:bookworm";

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.Order;
 
 /**
  * The packaged gateway between hosts: three network namespaces on one bridge, with real,
@@ -38,6 +40,8 @@ import io.vertx.core.json.JsonObject;
  *   gw-c 198.18.0.3  gateway, mcast.bind=any, mcast.interface unset (the OS's route for the group)
  * </pre>
  */
+@Order(4)
+@ResourceLock(ItResources.NETNS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossHostIT {
 
@@ -88,7 +92,7 @@ class CrossHostIT {
     }
 
     private GatewayProcess startGateway(String name, String ns, Map<String, String> settings) {
-        List<String> command = Netns.in(ns, GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString());
+        List<String> command = Netns.in(ns, GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString());
         Map<String, String> env = new HashMap<>(Map.of("MCAST_TTL", "1", "MCAST_SENDER_INTERVAL", "1s",
                 "MCAST_RECEIVER_LOG", "summary"));
         env.putAll(settings);

@@ -21,12 +21,14 @@ import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Trees;
+import org.junit.jupiter.api.Order;
 
 /**
  * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project with two
  * channels, a source file edited three times with a request after each edit. Each reload must leave
  * the groups and close every socket, so that a datagram is then delivered exactly once on each channel.
  */
+@Order(3)
 class DevModeReloadIT {
 
     private static final int HTTP_PORT = 18080;
@@ -43,7 +45,9 @@ class DevModeReloadIT {
                 "-Dmcast.sender.interval=1h", "-Dmcast.channels.second.group=" + SECOND_GROUP);
         HttpClient http = HttpClient.newHttpClient();
         URI health = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
-        try (GatewayProcess dev = GatewayProcess.start("devmode", COPY, Map.of(), command)) {
+        try (GatewayProcess dev = GatewayProcess.start("devmode", COPY,
+                // Maven itself on C1 only, as the gateways of the other ITs (GatewayProcess.java)
+                Map.of("MAVEN_OPTS", GatewayProcess.C1_ONLY), command)) {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !dev.isAlive() || HttpStatus.of(http, health, Duration.ofSeconds(60)) == 200);
             assertThat(dev.isAlive()).as("dev mode started; output:\n%s", dev.output()).isTrue();

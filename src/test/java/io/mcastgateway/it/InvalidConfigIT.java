@@ -9,8 +9,13 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.Order;
 
 /** The packaged gateway refuses to start on an invalid setting, with one clear line naming it. */
+@Order(7)
+@Execution(ExecutionMode.CONCURRENT) // each case is a JVM that refuses to start: they share nothing
 class InvalidConfigIT {
 
     @ParameterizedTest(name = "{0}={1}")
@@ -56,7 +61,7 @@ class InvalidConfigIT {
     })
     void shouldRefuseToStartOnAnInvalidChannelNamingTheKeyAndValue(String settings, String expected) throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "QUARKUS_HTTP_PORT", "0"));
-        List<String> command = new ArrayList<>(List.of(GatewayProcess.javaBinary()));
+        List<String> command = new ArrayList<>(GatewayProcess.java());
         for (String setting : settings.trim().split(" +")) {
             String[] kv = setting.split("=", 2);
             if (kv[0].contains(".")) {

@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import org.junit.jupiter.api.Order;
 
 /**
  * The default log mode (a line per datagram) holds any rate: beyond mcast.receiver.log-rate lines a
  * second the rest are counted, and one line per log interval says how many were not printed.
  */
+@Order(9)
 class LogRateIT {
 
     private static final int PORT = 23995;

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Order;
 
 /**
  * The packaged gateway whose receiver cannot bind: it runs, says why on its readiness check, and
  * joins by itself once the port is free.
  */
+@Order(10)
 class ReadinessIT {
 
     private static final int PORT = 23999;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two receiving gateways on one segment, one writer: network namespaces on a bridge, each gateway on
@@ -44,6 +45,8 @@ import io.vertx.core.json.JsonObject;
  * channel to the other within the failover time; what the handover lost or duplicated is printed and
  * held to the bound docs/scale-out.md documents.
  */
+@Order(2)
+@ResourceLock(ItResources.NETNS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisFailoverNetnsIT {
@@ -89,7 +92,7 @@ class RedisFailoverNetnsIT {
                 "MCAST_REDIS_FAILOVER", FAILOVER.toMillis() + "ms", "MCAST_STREAM_REPLAY_SIZE", "10000",
                 "QUARKUS_SHUTDOWN_DELAY", "0s"));
         gateways.put(name, GatewayProcess.start("redis-failover-" + name + "-" + (++starts), GatewayProcess.BASEDIR,
-                env, Netns.in(namespaces.get(name), GatewayProcess.javaBinary(), "-jar", GatewayProcess.RUNNER.toString())));
+                env, Netns.in(namespaces.get(name), GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString())));
     }
 
     private void awaitReady(String name) {
@@ -206,7 +209,7 @@ class RedisFailoverNetnsIT {
     /** The numbered burst from the sender host, at RATE, as a process of its own. */
     private GatewayProcess burst(String name, int count, String tag) {
         return GatewayProcess.start(name, GatewayProcess.BASEDIR, Map.of(), Netns.in(senderNs,
-                GatewayProcess.javaBinary(), "-cp", GatewayProcess.BASEDIR.resolve("target/test-classes").toString(),
+                GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-cp", GatewayProcess.BASEDIR.resolve("target/test-classes").toString(),
                 SeqSender.class.getName(), GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE),
                 String.valueOf(count), tag));
     }

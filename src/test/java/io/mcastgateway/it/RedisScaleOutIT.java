@@ -34,6 +34,7 @@ import io.vertx.core.json.JsonObject;
  * Scale-out on Redis Streams with packaged gateways on lo and a real redis-server: a receiving gateway
  * (R) appends, two SSE-only replicas (A, B) read. The tests run in order: A is killed in the third.
  */
+@Order(1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisScaleOutIT {

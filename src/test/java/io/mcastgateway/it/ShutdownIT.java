@@ -20,6 +20,7 @@ import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Order;
 
 /**
  * The packaged gateway as an operator runs it: JSON console logs switched on by one setting, and a
@@ -27,6 +28,7 @@ import io.vertx.core.json.JsonObject;
  * delay, then ended cleanly ({@code curl -N} exits 0), the group left, the process gone within
  * {@code quarkus.shutdown.timeout}.
  */
+@Order(11)
 class ShutdownIT {
 
     private static final int PORT = 23997;
