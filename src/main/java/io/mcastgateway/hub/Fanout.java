@@ -17,8 +17,8 @@ import io.netty.channel.EventLoop;
  * the end of a batch each such loop gets the list and, on its own thread, gives every subscriber it
  * serves the events it wants, as one {@link Subscriber#deliver} call. So the appending thread's work per
  * event does not grow with the subscribers, no lock is shared with them, and a frame is referenced by
- * nothing per subscriber while it can be written at once (with 10,000 subscribers, storing a new frame
- * into 10,000 long-lived queues made the garbage collector's card refinement a third of the CPU).
+ * nothing per subscriber while it can be written at once: a new frame is never stored into thousands of
+ * long-lived queues (the collector's card refinement would pay for each store; docs/performance.md).
  * <p>
  * Not thread-safe on the appending side: the transport calls {@link #publish}, {@link #flush},
  * {@link #add} and {@link #remove} under its lock.

@@ -62,8 +62,8 @@ public final class Payloads {
 
     /**
      * Whether {@code length} bytes from {@code offset} are printable ASCII (0x20 to 0x7e) without {@code "}
-     * or {@code \}: text that a JSON string holds as it is, with nothing to escape. Eight bytes at a time
-     * (a 1,024-byte datagram of text was checked and escaped byte by byte twice). Allocates nothing.
+     * or {@code \}: text that a JSON string holds as it is, with nothing to escape. Eight bytes at a time,
+     * once per datagram. Allocates nothing.
      */
     public static boolean isPlainAscii(byte[] b, int offset, int length) {
         int i = offset;

@@ -342,8 +342,8 @@ public final class GroupReceiver {
         }
         // Straight on the Netty channel, with the interface resolved beforehand: the leave and the join
         // are two back-to-back system calls, so the host is without membership for microseconds only
-        // (through Vert.x each call resolves the interface by name first, and datagrams were lost in
-        // between). A failed leave (the membership went with a removed interface) does not stop the join.
+        // (nothing that can take time, such as resolving the interface by name, goes between them).
+        // A failed leave (the membership went with a removed interface) does not stop the join.
         io.netty.channel.socket.DatagramChannel netty = ReadAllocatorTuning.channel(s);
         netty.leaveGroup(channel.group(), nic.nic(), channel.source());
         netty.joinGroup(channel.group(), nic.nic(), channel.source()).addListener(f -> context.runOnContext(v -> {

@@ -25,9 +25,9 @@ import io.vertx.core.datagram.DatagramSocket;
  * a quarter of a chunk and the chunk is kept.
  * <p>
  * Its pages are {@value #POOL_PAGE_BYTES} bytes: a 64 KiB read is then one of Netty's "small" sizes,
- * which the receiving thread's own cache hands out and takes back without touching the arena. With
- * 8 KiB pages it was a run of pages, allocated from and given back to the chunk's tree on every read
- * (no thread cache serves those above 32 KiB): about 9 % of the gateway's CPU at 200k datagrams/s.
+ * which the receiving thread's own cache hands out and takes back without touching the arena. Rule: a
+ * read buffer must stay a "small" size (at most 32 KiB pages' worth): larger ones are runs of pages,
+ * allocated from and given back to the chunk's tree on every read, which no thread cache serves.
  */
 public final class ReadAllocatorTuning {
 

@@ -16,9 +16,8 @@ import io.vertx.core.Vertx;
 /**
  * The heartbeat of the SSE streams: one periodic timer per event loop ticks every stream that loop serves,
  * twice a {@code mcast.stream.heartbeat} period ({@link SseSubscriber#heartbeatTick()} writes a comment on
- * a stream that was idle for two ticks). With a timer per stream, 10,000 streams were 10,000 Vert.x timers
- * and Netty tasks (about 260 bytes of every stream, measured with a class histogram, in what the young
- * collection after their connects copies) and 1,300 timer runs a second.
+ * a stream that was idle for two ticks). Rule: no timer and no task per stream; what a stream costs idle
+ * must stay a few fields (docs/performance.md has the measurements behind it).
  * <p>
  * A stream joins and leaves on its connection's event loop, and the timer of that loop runs there too, so
  * a loop's streams are only touched by its own thread. A loop's timer starts with its first stream and

@@ -65,8 +65,7 @@ final class HttpChunks {
      * Writes a stream's chunks on its event loop. While Netty has nothing queued for the connection, a
      * chunk goes straight to the socket (one write call: no pipeline, no queue entry, no promise); what
      * the socket does not take, and every chunk while Netty has something queued, goes through the
-     * pipeline from below the HTTP encoder, in order. With 10,000 subscribers Netty's per-write
-     * bookkeeping was a third of the gateway's own CPU time.
+     * pipeline from below the HTTP encoder, in order: bytes never pass each other on a connection.
      */
     static final class Writer {
         private final Channel channel;
@@ -109,8 +108,7 @@ final class HttpChunks {
          * Writes a chunk that other streams on this event loop write too; it stays the caller's.
          * {@code view} is a NIO buffer over the chunk's memory from index 0, made once for all of those
          * streams: while nothing is queued the socket writes from it, so a stream costs no buffer object
-         * (a duplicate's NIO view per stream and batch was most of what the event loop allocated). What
-         * the socket does not take goes through the pipeline as a duplicate of the rest.
+         * per batch. What the socket does not take goes through the pipeline as a duplicate of the rest.
          */
         void writeShared(ByteBuf chunk, ByteBuffer view) {
             int written = 0;

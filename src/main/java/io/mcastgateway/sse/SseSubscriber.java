@@ -56,9 +56,8 @@ final class SseSubscriber implements Subscriber {
     private final AtomicLong delivered = new AtomicLong();
     private final Handler<Void> drainTask = v -> drain();
     /**
-     * Frames taken from the queue for one write; made at the first drain: most streams never queue
-     * anything, and 512 references for each of 10,000 streams were a quarter of what they kept alive.
-     * Only touched on the connection's event loop.
+     * Frames taken from the queue for one write; made at the first drain, because most streams never
+     * queue anything and an idle stream must stay small. Only touched on the connection's event loop.
      */
     private byte[][] batch;
     private boolean parked; // likewise
@@ -338,9 +337,8 @@ final class SseSubscriber implements Subscriber {
     };
 
     /**
-     * Where ready-made HTTP/1.1 chunks are written, past Vert.x's response and Netty's HTTP encoder
-     * (their promises, the chunk's three buffers, and the listeners per write were half of the CPU a write
-     * cost with 10,000 subscribers); null, and chunks go through the response, when the stream is not a
+     * Where ready-made HTTP/1.1 chunks are written, past Vert.x's response and Netty's HTTP encoder (no
+     * promise, listener or buffer per write); null, and chunks go through the response, when the stream is not a
      * plain chunked HTTP/1.1 response (HTTP/2, HTTP/1.0, compression). Known once the head is written.
      */
     private HttpChunks.Writer chunks() {
