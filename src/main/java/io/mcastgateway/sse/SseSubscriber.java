@@ -31,6 +31,11 @@ import io.vertx.core.http.HttpServerResponse;
  * until the connection's drain handler fires, and the queue drops its oldest frames (counted; the client
  * gets a {@code gap} event before the frames that follow). A slow client never slows the receiver or the
  * other clients, and what it holds stays bounded.
+ * <p>
+ * Threads: the connection's event loop owns the stream's writing state (the batch array, heartbeat
+ * ticks and slot, the chunk writer) and is the only thread that writes to the connection. Other threads
+ * (a transport replaying, the route) only {@link #offer} into the queue, which is guarded by itself, and
+ * schedule a drain on the event loop; the counters are atomics, read by the stats from any thread.
  */
 final class SseSubscriber implements Subscriber {
 
@@ -57,13 +62,13 @@ final class SseSubscriber implements Subscriber {
     private final Handler<Void> drainTask = v -> drain();
     /**
      * Frames taken from the queue for one write; made at the first drain, because most streams never
-     * queue anything and an idle stream must stay small. Only touched on the connection's event loop.
+     * queue anything and an idle stream must stay small.
      */
     private byte[][] batch;
     private boolean parked; // likewise
-    /** Heartbeat ticks (two a period) since something was last written to the stream (event loop only). */
+    /** Heartbeat ticks (two a period) since something was last written to the stream. */
     private int idleTicks;
-    /** Where {@link Heartbeats} keeps the stream in its loop's list, or -1 (event loop only). */
+    /** Where {@link Heartbeats} keeps the stream in its loop's list, or -1. */
     int heartbeatSlot = -1;
     private final HttpConnection connection;
     private HttpChunks.Writer chunks; // see chunks(); only touched on the connection's event loop
