@@ -72,11 +72,15 @@ final class DatagramFrames {
     /**
      * The frame of one datagram; the payload is read from {@code data}'s readable bytes (not consumed).
      *
-     * @param epoch the run's id prefix
+     * @param epoch the run's id prefix; null when the transport's store assigns ids: then the event's
+     *        JSON alone, without id ({@link #writeJson})
      * @param datagramSeq the sequence number the datagram carries (JSON format or RTP), or -1
      */
     byte[] write(String epoch, long seq, String channel, String group, int port, String source,
             long receivedAtMillis, ByteBuf data, long datagramSeq) {
+        if (epoch == null) {
+            return writeJson(channel, group, port, source, receivedAtMillis, data, datagramSeq);
+        }
         int idLength = id(epoch, seq);
         out.reset();
         out.write(ID_LINE, 0, ID_LINE.length); // the generator has nothing buffered between frames
@@ -156,6 +160,11 @@ final class DatagramFrames {
     /** Where the JSON starts in the frame last written. */
     int dataStart() {
         return dataStart;
+    }
+
+    /** The event's JSON in {@code written}, the bytes {@link #write} returned last (a copy when they are a frame). */
+    byte[] json(byte[] written) {
+        return dataStart == 0 ? written : Arrays.copyOfRange(written, dataStart, written.length - END.length);
     }
 
     /** {@code epoch-seq} as ASCII bytes into {@code id}; returns their count. */

@@ -1,6 +1,5 @@
 package io.mcastgateway.hub;
 
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,15 +11,14 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Turns received datagrams into numbered events and fans them out: to the {@link Transport} (SSE
- * subscribers, replay) and, while it has a consumer, to the event bus address
- * {@value #RECEIVED_ADDRESS}. With a transport that numbers events itself (Redis Streams), the hub
- * writes each event's JSON without id and the transport's reader builds the frame.
+ * Turns received datagrams into events and fans them out: to the {@link Transport} (SSE subscribers,
+ * replay) and, while it has a consumer, to the event bus address {@value #RECEIVED_ADDRESS}.
  * <p>
- * An event's SSE frame (its JSON inside) is written once, by {@link DatagramFrames}, and shared by
- * every subscriber and the replay ring. Event ids are {@code <epoch>-<seq>}: the epoch is fixed per
- * run (and per dev-mode reload), the sequence number counts from 1, so an id from an earlier run is
- * recognised as such.
+ * The transport numbers the events ({@link Transport#ids()}): the hub asks it for each event's id,
+ * then writes the event's bytes once with that id inside, by {@link DatagramFrames}: an SSE frame
+ * shared by every subscriber and the replay ring, or, when the transport's store assigns ids itself
+ * (Redis), the event's JSON without id, from which the transport builds the frame. Publishing holds
+ * the hub's lock (numbering and writing are one step, in the order the transport then appends).
  */
 @ApplicationScoped
 public class Hub {
@@ -28,18 +26,18 @@ public class Hub {
     public static final String RECEIVED_ADDRESS = "mcast.received";
 
     private final Transport transport;
+    private final EventIds ids;
+    private final String epoch;
     private final EventBus bus;
     private final EventBusConsumers consumers;
     private final StreamStats stats;
-    private final String epoch = Long.toString(System.currentTimeMillis(), 36);
     // guarded by this
     private final DatagramFrames frames = new DatagramFrames();
-    private final boolean numbered;
-    private long seq;
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         this.transport = transport;
-        this.numbered = transport.numbersEvents();
+        this.ids = transport.ids();
+        this.epoch = ids.epoch();
         this.bus = bus;
         this.consumers = new EventBusConsumers(bus);
         this.stats = stats;
@@ -59,24 +57,13 @@ public class Hub {
         boolean toBus = consumers.any(RECEIVED_ADDRESS);
         stats.addReceived(); // before the transport counts it (appended, dropped, left to another writer)
         synchronized (this) {
-            if (numbered) {
-                // the transport numbers events (Redis stream ids): the JSON without id, no SSE frame here
-                byte[] data = frames.writeJson(channel.name(), channel.groupText(), channel.port(), source,
-                        receivedAtMillis, payload, datagramSeq);
-                event = new StreamEvent(0, null, channel.name(), channel.groupText(), sourceIp, source, data);
-                transport.append(event);
-                if (toBus) {
-                    json = new JsonObject(Buffer.buffer(data));
-                }
-            } else {
-                long n = ++seq;
-                byte[] frame = frames.write(epoch, n, channel.name(), channel.groupText(), channel.port(), source,
-                        receivedAtMillis, payload, datagramSeq);
-                event = new StreamEvent(n, epoch, channel.name(), channel.groupText(), sourceIp, source, frame);
-                transport.append(event);
-                if (toBus) {
-                    json = new JsonObject(Buffer.buffer(Arrays.copyOfRange(frame, frames.dataStart(), frame.length - 2)));
-                }
+            long seq = ids.next();
+            byte[] frame = frames.write(epoch, seq, channel.name(), channel.groupText(), channel.port(), source,
+                    receivedAtMillis, payload, datagramSeq);
+            event = new StreamEvent(seq, epoch, channel.name(), channel.groupText(), sourceIp, source, frame);
+            transport.append(event);
+            if (toBus) {
+                json = new JsonObject(Buffer.buffer(frames.json(frame)));
             }
         }
         if (json != null) {
@@ -91,33 +78,20 @@ public class Hub {
     }
 
     /**
-     * Subscribes to the stream. With a Last-Event-ID from this run, replay starts after it; with one
-     * from another run (or unreadable), the subscriber is told with a reset event and gets every
-     * retained event.
+     * Subscribes to the stream with the client's Last-Event-ID as it came (null: none); the transport
+     * decides what is replayed ({@link Transport#subscribe}).
      */
     public void subscribe(Subscriber subscriber, String lastEventId) {
-        if (numbered) {
-            transport.subscribe(subscriber, lastEventId);
-            return;
-        }
-        Long after = null;
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            after = seqOf(lastEventId.trim());
-            if (after == null) {
-                subscriber.offer(SseFrames.reset(epoch, lastEventId));
-                after = 0L;
-            }
-        }
-        transport.subscribe(subscriber, after);
+        transport.subscribe(subscriber, lastEventId);
     }
 
     public void unsubscribe(Subscriber subscriber) {
         transport.unsubscribe(subscriber);
     }
 
-    /** The id prefix of this run's events; null when the transport numbers them (Redis stream ids). */
+    /** The id prefix of this run's events; null when the transport's store assigns ids (Redis stream ids). */
     public String epoch() {
-        return numbered ? null : epoch;
+        return epoch;
     }
 
     /** Where events go and how that is going. */
@@ -133,27 +107,12 @@ public class Hub {
         return transport.subscribers().stream().map(Subscriber::info).toList();
     }
 
+    /** How many subscribers this process has (read on a metrics scrape). */
     public int subscriberCount() {
-        return transport.subscriberCount();
+        return transport.subscribers().size();
     }
 
     public int replaySize() {
-        return transport.replaySize();
-    }
-
-    /** The sequence number of an id of this run, or null for an id of another run. */
-    Long seqOf(String id) {
-        int dash = id.lastIndexOf('-');
-        if (dash <= 0 || !id.substring(0, dash).equals(epoch)) {
-            return null;
-        }
-        try {
-            long n = Long.parseLong(id.substring(dash + 1));
-            synchronized (this) {
-                return n >= 0 && n <= seq ? n : null;
-            }
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return (int) Math.min(Integer.MAX_VALUE, transport.status().retained());
     }
 }

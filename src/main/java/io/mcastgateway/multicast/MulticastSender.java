@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.hub.Relay;
 import io.mcastgateway.hub.Transport;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,11 +53,12 @@ public class MulticastSender {
     private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<Object> consumer;
 
-    private final Transport transport;
+    /** The transport's relaying, when it has it (a shared transport); else null. */
+    private final Relay relay;
 
     public MulticastSender(Vertx vertx, EventBus bus, Channels channels, Traffic traffic, GatewayConfig config,
             Transport transport) {
-        this.transport = transport;
+        this.relay = transport instanceof Relay r ? r : null;
         this.format = config.sender().format();
         this.vertx = vertx;
         this.bus = bus;
@@ -80,9 +82,9 @@ public class MulticastSender {
             }
         }
         consumer = bus.consumer(SEND_ADDRESS, this::onSendMessage);
-        if (transport.relays()) {
+        if (relay != null) {
             // other gateways' sends for the channels this one writes
-            transport.onRelayed((channel, payload) -> {
+            relay.onRelayed((channel, payload) -> {
                 ChannelSender sender = senders.get(channel);
                 return sender == null ? Future.failedFuture(unknown(channel)) : sender.send(payload);
             });
@@ -129,7 +131,7 @@ public class MulticastSender {
             return Future.failedFuture(unknown(channel));
         }
         if (relays(channel)) {
-            return transport.relay(channel, payload);
+            return relay.relay(channel, payload);
         }
         return sender.send(payload);
     }
@@ -137,7 +139,7 @@ public class MulticastSender {
     /** Whether a send to this channel goes through the gateway that writes it (an SSE replica's case). */
     public boolean relays(String channel) {
         ChannelSender sender = senders.get(channel);
-        return sender != null && !sender.channel.receive() && transport.relays();
+        return sender != null && !sender.channel.receive() && relay != null;
     }
 
     private void onSendMessage(Message<Object> message) {

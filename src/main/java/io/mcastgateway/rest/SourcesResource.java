@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.config.Channels;
+import io.mcastgateway.hub.Relay;
 import io.mcastgateway.hub.Transport;
 import io.mcastgateway.security.AccessControl;
 import io.mcastgateway.security.ChannelAccess;
@@ -79,14 +80,14 @@ public class SourcesResource {
         List<ChannelSourcesView> views = new ArrayList<>();
         for (String name : names) {
             boolean here = channels.byName(name).map(ChannelSpec::receive).orElse(false);
-            if (here || !transport.relays()) {
+            if (here || !(transport instanceof Relay relay)) {
                 ChannelSources s = registry.of(name);
                 views.add(new ChannelSourcesView(s.channel(), s.evicted(), s.snapshot(now)));
                 continue;
             }
             // an SSE replica: the senders as the gateway that writes the channel shares them
             try {
-                String shared = transport.sharedSources(name).toCompletionStage().toCompletableFuture()
+                String shared = relay.sharedSources(name).toCompletionStage().toCompletableFuture()
                         .get(SHARED_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 views.add(shared == null ? ChannelSourcesView.none(name) : json.readValue(shared, ChannelSourcesView.class));
             } catch (Exception e) {

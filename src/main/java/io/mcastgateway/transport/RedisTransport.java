@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
 import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.channel.LogText;
 import io.mcastgateway.config.GatewayConfig;
+import io.mcastgateway.hub.EventIds;
 import io.mcastgateway.hub.Fanout;
+import io.mcastgateway.hub.Relay;
 import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamEvent;
 import io.mcastgateway.hub.Subscriber;
@@ -52,7 +54,7 @@ import io.vertx.redis.client.ResponseType;
  * One stream for all channels, not one per channel: a client's Last-Event-ID is one string, and
  * only ids of one stream are ordered, so a client following several channels resumes exactly.
  */
-public final class RedisTransport implements Transport {
+public final class RedisTransport implements Transport, Relay {
 
     private static final Logger LOG = Logger.getLogger(RedisTransport.class);
     private static final int READ_COUNT = 1024;
@@ -226,9 +228,10 @@ public final class RedisTransport implements Transport {
 
     // ---------------------------------------------------------------- writing
 
+    /** Redis assigns the ids as it appends: the hub hands over each event's JSON, without id. */
     @Override
-    public boolean numbersEvents() {
-        return true;
+    public EventIds ids() {
+        return EventIds.ASSIGNED_BY_STORE;
     }
 
     /** Queues the event's JSON for appending when this process writes its channel; never waits. */
@@ -813,11 +816,6 @@ public final class RedisTransport implements Transport {
     }
 
     @Override
-    public void subscribe(Subscriber subscriber, Long afterSeq) {
-        throw new UnsupportedOperationException("Redis numbers the events: subscribe with the Last-Event-ID as it came");
-    }
-
-    @Override
     public void subscribe(Subscriber subscriber, String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank()) {
             synchronized (this) {
@@ -981,22 +979,8 @@ public final class RedisTransport implements Transport {
         return all;
     }
 
-    @Override
-    public synchronized int subscriberCount() {
-        return fanout.size() + catchUps.size();
-    }
-
-    @Override
-    public int replaySize() {
-        return (int) Math.min(Integer.MAX_VALUE, retained);
-    }
 
     // ---------------------------------------------------------------- relaying sends
-
-    @Override
-    public boolean relays() {
-        return true;
-    }
 
     @Override
     public Future<Void> relay(String channel, byte[] payload) {

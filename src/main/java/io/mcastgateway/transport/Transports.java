@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -43,8 +44,13 @@ public class Transports {
         this.config = config;
     }
 
+    /**
+     * A singleton, not a normal-scoped bean: injected as itself rather than a client proxy that
+     * implements {@link Transport} alone, so its optional abilities ({@link io.mcastgateway.hub.Relay})
+     * are seen by {@code instanceof}.
+     */
     @Produces
-    @ApplicationScoped
+    @Singleton
     Transport transport(Instance<LocalTransport> local, Instance<Redis> client, Vertx vertx, Channels channels,
             SourceRegistry registry, ObjectMapper json) {
         if (config.transport() == GatewayConfig.TransportKind.LOCAL) {

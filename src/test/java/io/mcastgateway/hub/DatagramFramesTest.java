@@ -156,7 +156,24 @@ class DatagramFramesTest {
     }
 
     /** A transport with nobody listening and no replay: only the hub's own work is measured. */
-    private static final class NoSubscribers implements Transport {
+    private static final class NoSubscribers implements Transport, EventIds {
+        private long numbered;
+
+        @Override
+        public EventIds ids() {
+            return this;
+        }
+
+        @Override
+        public String epoch() {
+            return "ep";
+        }
+
+        @Override
+        public long next() {
+            return ++numbered;
+        }
+
         @Override
         public void append(StreamEvent event) {
         }
@@ -166,7 +183,7 @@ class DatagramFramesTest {
         }
 
         @Override
-        public void subscribe(Subscriber subscriber, Long afterSeq) {
+        public void subscribe(Subscriber subscriber, String lastEventId) {
         }
 
         @Override
@@ -179,13 +196,8 @@ class DatagramFramesTest {
         }
 
         @Override
-        public int subscriberCount() {
-            return 0;
-        }
-
-        @Override
-        public int replaySize() {
-            return 0;
+        public TransportInfo status() {
+            return TransportInfo.local(0);
         }
     }
 }

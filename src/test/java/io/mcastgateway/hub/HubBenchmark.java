@@ -45,9 +45,25 @@ public class HubBenchmark {
     private ByteBuf text1024;
 
     /** The replay ring and one subscriber that takes every frame (and forgets it). */
-    static final class OneSubscriber implements Transport, Subscriber {
+    static final class OneSubscriber implements Transport, Subscriber, EventIds {
         private final ReplayRing ring = new ReplayRing(1000);
+        private long numbered;
         byte[] last;
+
+        @Override
+        public EventIds ids() {
+            return this;
+        }
+
+        @Override
+        public String epoch() {
+            return "bench";
+        }
+
+        @Override
+        public long next() {
+            return ++numbered;
+        }
 
         @Override
         public void append(StreamEvent event) {
@@ -92,7 +108,7 @@ public class HubBenchmark {
         }
 
         @Override
-        public void subscribe(Subscriber subscriber, Long afterSeq) {
+        public void subscribe(Subscriber subscriber, String lastEventId) {
         }
 
         @Override
@@ -105,13 +121,8 @@ public class HubBenchmark {
         }
 
         @Override
-        public int subscriberCount() {
-            return 1;
-        }
-
-        @Override
-        public int replaySize() {
-            return ring.size();
+        public TransportInfo status() {
+            return TransportInfo.local(ring.size());
         }
     }
 
