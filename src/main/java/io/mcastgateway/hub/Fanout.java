@@ -21,7 +21,7 @@ import io.netty.channel.EventLoop;
  * long-lived queues (the collector's card refinement would pay for each store; docs/performance.md).
  * <p>
  * Not thread-safe on the appending side: the transport calls {@link #publish}, {@link #flush},
- * {@link #add} and {@link #remove} under its lock.
+ * {@link #add} and {@link #remove} one at a time (under its lock, or on its one context).
  * <p>
  * Bounded: when an event loop falls behind (it did not get the CPU) by more than {@code backlog} events
  * and more than {@link #BACKLOG_BYTES} of frames, the oldest are dropped and every subscriber that
@@ -114,7 +114,7 @@ public final class Fanout {
         final long from;
         /** Events it wanted that its loop dropped (counted by the appending thread, told on the loop). */
         final AtomicLong missed = new AtomicLong();
-        int producerIndex = -1; // in loop.producerMembers, under the transport's lock
+        int producerIndex = -1; // in loop.producerMembers, on the appending side
         int loopIndex = -1; // in loop.members, on the event loop
 
         Member(Subscriber subscriber, Loop loop, long from) {
@@ -128,7 +128,7 @@ public final class Fanout {
     private static final class Loop implements Runnable {
         final EventLoop eventLoop;
 
-        // the appending side (the transport's lock)
+        // the appending side
         final List<Member> producerMembers = new ArrayList<>();
         private Batch batch = new Batch();
 

@@ -77,8 +77,9 @@ class RedisLeaseHandoverTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.status().writing().isEmpty());
         assertThat(stopping).as("stop() waits for the batch in flight").isNotDone();
 
-        // the answer to a renewal sent before stop(), arriving now; then an event received meanwhile
-        transport.leaseAnswered("default", true);
+        // the answer to a renewal sent before stop(), arriving now (handled on the transport's context,
+        // as Redis' answers are); then an event received meanwhile
+        transport.leaseAnswered("default", true).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         long standby = transport.status().standby();
         transport.append(event(2));
         transport.flush();
