@@ -101,14 +101,14 @@ final class Appender {
         }
     }
 
-    /** On the context: takes what was handed over, then sends. */
+    /** Takes what was handed over, then sends. */
     void drain() {
         drainDue.set(false);
         take();
         send();
     }
 
-    /** On the context: each event handed over goes out, waits for its lease's first answer, or stands by. */
+    /** Each event handed over goes out, waits for its lease's first answer, or stands by. */
     void take() {
         ArrayList<StreamEvent> taken;
         synchronized (handOff) {
@@ -138,7 +138,7 @@ final class Appender {
         settle(standingBy);
     }
 
-    /** On the context: Redis answered a lease for the first time; what arrived before goes out, or stands by. */
+    /** Redis answered a lease for the first time: what arrived before goes out, or stands by. */
     void decided(Lease lease) {
         int n = lease.early.size();
         if (lease.held()) {
@@ -153,14 +153,14 @@ final class Appender {
         send();
     }
 
-    /** On the context, once the leases were given up: what waits for a lease's first answer stands by. */
+    /** Once the leases were given up: what waits for a lease's first answer stands by. */
     void stop(Iterable<String> channels) {
         for (String channel : channels) {
             decided(leases.of(channel));
         }
     }
 
-    /** On the context: completes when nothing waits to be sent and no batch is in flight. */
+    /** Completes when nothing waits to be sent and no batch is in flight. */
     Future<Void> drained() {
         if (!sending && ready.isEmpty()) {
             return Future.succeededFuture();
@@ -254,7 +254,7 @@ final class Appender {
         }
     }
 
-    /** On the context, last: the connection goes. */
+    /** Last: the connection goes. */
     void close() {
         if (writer != null) {
             writer.close();

@@ -69,22 +69,21 @@ final class RedisLink {
         return key + ":sources:" + channel;
     }
 
-    /** On the context: from now on nothing connects, retries or reports. */
+    /** From now on nothing connects, retries or reports. */
     void stopped() {
         stopped = true;
     }
 
-    /** On the context. */
     boolean isStopped() {
         return stopped;
     }
 
-    /** Why Redis does not serve this gateway now, or null when it does; any thread. */
+    /** Why Redis does not serve this gateway now, or null when it does. */
     String problem() {
         return problem;
     }
 
-    /** On the context: a command or connection failed. */
+    /** A command or connection failed. */
     void failed(String what, Throwable cause) {
         if (stopped) {
             return;
@@ -97,7 +96,7 @@ final class RedisLink {
         problem = reason;
     }
 
-    /** On the context: Redis answered. */
+    /** Redis answered. */
     void recovered() {
         if (problem != null && !stopped) {
             if (!problem.equals(NOT_CONNECTED)) {

@@ -64,7 +64,7 @@ public final class RedisTransport implements Transport, Relay {
     private final Replays replays;
     private final RelayedSends sends;
     private final StreamReader reader;
-    /** The stream's length as last read (any thread reads it). */
+    /** The stream's length as last read. */
     private volatile long retained;
     private long tickTimer = -1;
 
@@ -99,12 +99,12 @@ public final class RedisTransport implements Transport, Relay {
         });
     }
 
-    /** On the context: Redis answered whose a lease is for the first time. */
+    /** Redis answered whose a lease is for the first time. */
     private void decided(WriterLeases.Lease lease) {
         appender.decided(lease);
     }
 
-    /** On the context: the leases; every third of the failover time, the senders shared and the stream's length. */
+    /** The leases; every third of the failover time, the senders shared and the stream's length. */
     private void tick() {
         if (!leases.tick()) {
             return;
@@ -163,7 +163,7 @@ public final class RedisTransport implements Transport, Relay {
         });
     }
 
-    /** On the context: {@code future}, or a failure once {@code deadline} (nanoTime) passed. */
+    /** {@code future}, or a failure once {@code deadline} (nanoTime) passed. */
     private Future<Void> within(Future<Void> future, long deadline) {
         if (future.isComplete()) {
             return future;

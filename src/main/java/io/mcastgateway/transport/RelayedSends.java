@@ -75,7 +75,7 @@ final class RelayedSends {
         return link.redis.send(Request.cmd(Command.GET).arg(link.sourcesKey(channel))).map(r -> r == null ? null : r.toString());
     }
 
-    /** On the context: the senders of a channel this gateway writes, for the replicas, kept for three failover times. */
+    /** The senders of a channel this gateway writes, for the replicas, kept for three failover times. */
     void share(String channel) {
         String shared = sources.apply(channel);
         if (shared != null) {
@@ -84,12 +84,12 @@ final class RelayedSends {
         }
     }
 
-    /** On the context: who sends what others relay here. */
+    /** Who sends what others relay here. */
     void sendWith(BiFunction<String, byte[], Future<Void>> sender) {
         this.sender = sender;
     }
 
-    /** On the context: an entry of the sends stream; sent when this gateway writes its channel and it checks out. */
+    /** An entry of the sends stream; sent when this gateway writes its channel and it checks out. */
     void received(Response entry) {
         Map<String, Response> fields = Entries.fields(entry.get(1));
         Response channel = fields.get(Entries.CHANNEL);

@@ -44,7 +44,7 @@ final class Replays {
     private final List<CatchUp> catchUps = new ArrayList<>();
     /** What the reader delivered lately: recent Last-Event-IDs are replayed from it. */
     private final RecentEntries<StreamEntry> recent;
-    /** Every subscriber of this process, by the order it came in: written on the context, read anywhere. */
+    /** Every subscriber of this process, by the order it came in. */
     private final Map<Subscriber, Long> members = new ConcurrentHashMap<>();
     private long joined;
     /** The last entry the reader delivered; null until it has a position. */
@@ -167,7 +167,7 @@ final class Replays {
         catchUps.removeIf(c -> c.subscriber == subscriber);
     }
 
-    /** Any thread: the subscribers of this process, in the order they came. */
+    /** The subscribers of this process, in the order they came. */
     List<Subscriber> subscribers() {
         return members.entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
     }

@@ -25,9 +25,9 @@ import io.vertx.redis.client.ResponseType;
  * <p>
  * <b>Threads.</b> Everything runs on the {@link RedisLink#context()}: the tick, the answers of Redis,
  * {@link #stop()}. A lease's state is published (volatile) for the receiving threads, which read it to
- * count an event as standby or dropped without queuing it, and for the stats. Because answers and
- * {@code stop()} run on one context, an answer that arrives after {@code stop()} is seen after it, and
- * takes nothing back.
+ * count an event as standby or dropped without queuing it, and for the stats. Answers and
+ * {@code stop()} run on one context, so an answer that arrives after {@code stop()} is handled after
+ * it, where the stopping flag turns it away: there is no moment at which it could take a lease back.
  */
 final class WriterLeases {
 
@@ -50,7 +50,7 @@ final class WriterLeases {
     static final class Lease {
         final String channel;
         final String key;
-        /** Events received before Redis first answered (on the context; the appender's). */
+        /** Events received before Redis first answered (the appender's). */
         final List<StreamEvent> early = new ArrayList<>();
         private volatile int state = UNDECIDED;
         /**
@@ -106,7 +106,7 @@ final class WriterLeases {
 
     /**
      * @param instance who this gateway is, as the lease holds it
-     * @param decided on the context, when Redis first answered whether a lease is ours
+     * @param decided called when Redis first answered whether a lease is ours
      */
     WriterLeases(RedisLink link, Collection<String> channels, String instance, long failoverMillis, Consumer<Lease> decided) {
         this.link = link;
@@ -130,7 +130,7 @@ final class WriterLeases {
         return failoverMillis;
     }
 
-    /** The lease of a channel this gateway receives, else null; any thread. */
+    /** The lease of a channel this gateway receives, else null. */
     Lease of(String channel) {
         return leases.get(channel);
     }
@@ -140,7 +140,7 @@ final class WriterLeases {
     }
 
     /**
-     * On the context, every {@link #pollMillis()}: asks Redis for each lease not held, and renews those
+     * Every {@link #pollMillis()}: asks Redis for each lease not held, and renews those
      * held every third of the failover time. Returns true every third of the failover time (when the
      * held leases were renewed): the time for the other periodic checks.
      */
@@ -187,7 +187,7 @@ final class WriterLeases {
         }
     }
 
-    /** On the context: Redis answered a request sent at {@code askedAt}: the lease is this gateway's ({@code ours}) or another's. */
+    /** Redis answered a request sent at {@code askedAt}: the lease is this gateway's ({@code ours}) or another's. */
     private void answered(Lease lease, boolean ours, long askedAt) {
         if (stopping) {
             return; // handing over: an answer to a request sent before stop() takes nothing back
@@ -214,7 +214,7 @@ final class WriterLeases {
         }
     }
 
-    /** What the Redis client does with the answer to a lease request of {@code channel}; on the context. */
+    /** What the Redis client does with the answer to a lease request of {@code channel}. */
     void answered(String channel, boolean ours) {
         Lease lease = leases.get(channel);
         if (lease != null) {
@@ -223,7 +223,7 @@ final class WriterLeases {
     }
 
     /**
-     * On the context: from now on no lease is taken or renewed, whatever Redis answers (what comes is
+     * From now on no lease is taken or renewed, whatever Redis answers (what comes is
      * the next writer's), and every lease stands by. Returns the leases that were held, to release.
      */
     List<Lease> stop() {
@@ -233,7 +233,7 @@ final class WriterLeases {
         return held;
     }
 
-    /** On the context: deletes the leases if they are still this gateway's, so a standby takes over at once. */
+    /** Deletes the leases if they are still this gateway's, so a standby takes over at once. */
     Future<Void> release(List<Lease> held) {
         List<Future<Response>> releases = new ArrayList<>();
         for (Lease lease : held) {

@@ -26,7 +26,8 @@ import io.vertx.redis.client.Redis;
 /**
  * The hand-over on shutdown against a real redis-server: once {@code stop()} began, an answer to a
  * renewal sent before it takes no lease back and nothing more is appended, though stop() is still
- * waiting for the batch in flight (Redis is paused for writes to hold it there).
+ * waiting for the batch in flight (Redis is paused for writes to hold it there); then the lease is
+ * released.
  */
 class RedisLeaseHandoverTest {
 
@@ -88,5 +89,7 @@ class RedisLeaseHandoverTest {
         assertThat(transport.status().standby()).as("the event is the next writer's").isEqualTo(standby + 1);
         stopping.get(10, TimeUnit.SECONDS);
         assertThat(server.cli("XLEN", "mcast:events").trim()).as("entries appended").isEqualTo("1");
+        assertThat(server.cli("EXISTS", "mcast:events:writer:default").trim()).as("the lease, released for the next writer")
+                .isEqualTo("0");
     }
 }
