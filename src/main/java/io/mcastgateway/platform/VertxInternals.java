@@ -47,6 +47,15 @@ public final class VertxInternals {
         return ((ContextInternal) context).nettyEventLoop();
     }
 
+    /**
+     * A new event-loop context, whichever thread asks: {@link io.vertx.core.Vertx#getOrCreateContext()}
+     * answers the caller's own (an HTTP connection's; on a thread outside Vert.x, one it keeps for that
+     * thread and shares with everything else created there), and the public API has no other way.
+     */
+    public static Context newEventLoopContext(io.vertx.core.Vertx vertx) {
+        return ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
+    }
+
     /** Sets a periodic timer on the given context (Vert.x's own {@code setPeriodic} uses the caller's). */
     public static long setPeriodic(Context context, long millis, io.vertx.core.Handler<Long> handler) {
         return ((ContextInternal) context).setPeriodic(millis, handler);

@@ -2,9 +2,10 @@ package io.mcastgateway.transport;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.platform.VertxInternals;
+
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.redis.client.Redis;
 
 /**
@@ -44,9 +45,7 @@ final class RedisLink {
         this.key = key;
         this.sendsKey = key + ":sends";
         this.retryMillis = retryMillis;
-        // a context of its own, whichever thread creates the transport (getOrCreateContext() would
-        // share the creating thread's: an HTTP connection's, or the one a startup thread keeps)
-        this.context = ((VertxInternal) vertx).createEventLoopContext();
+        this.context = VertxInternals.newEventLoopContext(vertx); // its own, whichever thread creates the transport
     }
 
     /** The owner of the transport's control state. */

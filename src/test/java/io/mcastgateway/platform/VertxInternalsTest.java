@@ -62,6 +62,20 @@ class VertxInternalsTest {
     }
 
     @Test
+    void shouldCreateAnEventLoopContextOfItsOwnWhicheverThreadAsks() throws Exception {
+        Context sticky = vertx.getOrCreateContext(); // this thread's, kept by Vert.x
+        Context first = VertxInternals.newEventLoopContext(vertx);
+        Context second = VertxInternals.newEventLoopContext(vertx);
+
+        assertThat(first).as("VertxInternal.createEventLoopContext() (Vert.x moved it)").isNotNull();
+        assertThat(first.isEventLoopContext()).isTrue();
+        assertThat(first).isNotSameAs(second).isNotSameAs(sticky);
+        CompletableFuture<Context> ran = new CompletableFuture<>();
+        first.runOnContext(v -> ran.complete(Vertx.currentContext()));
+        assertThat(ran.get(5, TimeUnit.SECONDS)).isSameAs(first);
+    }
+
+    @Test
     void shouldReachTheSocketBelowVertxHttpEncoder() throws Exception {
         CompletableFuture<String> found = new CompletableFuture<>();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
