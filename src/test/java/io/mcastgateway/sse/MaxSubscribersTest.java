@@ -1,8 +1,8 @@
 package io.mcastgateway.sse;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import java.net.DatagramSocket;
@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.RefusedStream;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.StreamCapsAndJsonSender;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -47,10 +48,10 @@ class MaxSubscribersTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() == CAP);
 
-            given().when().get("/api/events").then()
-                    .statusCode(503)
-                    .header("Retry-After", "2")
-                    .body(containsString("too many streams: " + CAP + " are open (mcast.stream.max-subscribers)"));
+            RefusedStream.Answer refused = RefusedStream.get(events, Map.of());
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.retryAfter()).isEqualTo("2");
+            assertThat(refused.body()).contains("too many streams: " + CAP + " are open (mcast.stream.max-subscribers)");
             given().when().get("/api/stats").then()
                     .body("rejected", is((int) rejectedBefore + 1))
                     .body("maxSubscribers", is(CAP));

@@ -3,7 +3,6 @@ package io.mcastgateway.sse;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 
 import java.net.DatagramSocket;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.RefusedStream;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.StreamCapsAndJsonSender;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -40,8 +40,10 @@ class PerClientCapTest {
         Map<String, String> one = Map.of("X-Forwarded-For", "198.18.1.1");
         try (SseClient first = SseClient.open(events, one); SseClient second = SseClient.open(events, one);
                 SseClient other = SseClient.open(events, Map.of("X-Forwarded-For", "198.18.1.2"))) {
-            given().header("X-Forwarded-For", "198.18.1.1").get("/api/events").then().statusCode(429)
-                    .header("Retry-After", "2").body(containsString("mcast.stream.max-per-client"));
+            RefusedStream.Answer refused = RefusedStream.get(events, one);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.retryAfter()).isEqualTo("2");
+            assertThat(refused.body()).contains("mcast.stream.max-per-client");
             String text = "capped " + UUID.randomUUID();
             try (DatagramSocket sender = Multicast.sender()) {
                 Multicast.send(sender, text);
