@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,9 +19,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.mcastgateway.security.SessionCookies;
 import io.mcastgateway.support.Browser;
+import io.mcastgateway.support.ReadAndPublishTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -30,18 +29,11 @@ import io.quarkus.test.junit.TestProfile;
  * streams, and sends from its send box with the publish token, seeing its own datagram arrive.
  */
 @QuarkusTest
-@TestProfile(LivePageSecuredTest.Tokens.class)
+@TestProfile(ReadAndPublishTokens.class)
 class LivePageSecuredTest {
 
-    static final String READ = "read-secret-0123456789";
-    static final String PUBLISH = "publish-secret-0123456789";
-
-    public static class Tokens implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.read.token", READ, "mcast.publish.token", PUBLISH, "mcast.sender.enabled", "false");
-        }
-    }
+    static final String READ = ReadAndPublishTokens.READ;
+    static final String PUBLISH = ReadAndPublishTokens.PUBLISH;
 
     private static WebDriver browser;
 

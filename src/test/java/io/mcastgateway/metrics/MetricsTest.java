@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
-import io.mcastgateway.support.NoPeriodicSender;
+import io.mcastgateway.support.NoSenderWithCorsDatagramLogAndPublishRate;
 import io.mcastgateway.support.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +28,7 @@ import io.vertx.core.json.JsonObject;
 
 /** {@code /q/metrics} in the Prometheus format, read while real datagrams cross lo. */
 @QuarkusTest
-@TestProfile(NoPeriodicSender.class)
+@TestProfile(NoSenderWithCorsDatagramLogAndPublishRate.class)
 class MetricsTest {
 
     private static final String DEFAULT = "channel=\"default\",group=\"239.255.255.252\"";
@@ -42,6 +42,8 @@ class MetricsTest {
 
     @Test
     void shouldCountEveryDatagramAndByteReceivedPerChannelAndWhatTheSseSubscriberGot() throws Exception {
+        // streams that tests before this one closed are gone: the gauge below counts this test's client alone
+        await().atMost(WAIT).until(() -> value(scrape(), "mcast_sse_subscribers", "") == 0);
         String before = scrape();
         int count = 50;
         int size = 100;

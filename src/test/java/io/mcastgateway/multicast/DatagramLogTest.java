@@ -6,28 +6,20 @@ import static org.awaitility.Awaitility.await;
 import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.LogCapture;
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.NoSenderWithCorsDatagramLogAndPublishRate;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** The per-datagram log line (mcast.receiver.log=each) shows a datagram's text with its control characters escaped. */
 @QuarkusTest
-@TestProfile(DatagramLogTest.EachDatagram.class)
+@TestProfile(NoSenderWithCorsDatagramLogAndPublishRate.class) // mcast.receiver.log=each
 class DatagramLogTest {
-
-    public static class EachDatagram implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.receiver.log", "each", "mcast.sender.enabled", "false");
-        }
-    }
 
     @Test
     void shouldEscapeNewlinesAndTerminalEscapesOfADatagramInItsLogLine() {

@@ -9,27 +9,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.NoSenderWithCorsDatagramLogAndPublishRate;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** The operator allows one origin ({@code quarkus.http.cors.*}): that origin reads, any other is refused. */
 @QuarkusTest
-@TestProfile(CorsAllowedTest.AllowDashboard.class)
+@TestProfile(NoSenderWithCorsDatagramLogAndPublishRate.class) // quarkus.http.cors.origins=CorsTest.DASHBOARD
 class CorsAllowedTest {
-
-    /** The operator allows one origin. */
-    public static class AllowDashboard implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.cors.enabled", "true", "quarkus.http.cors.origins", CorsTest.DASHBOARD);
-        }
-    }
 
     @TestHTTPResource("/api/events")
     URL events;

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.NoSenderWithCorsDatagramLogAndPublishRate;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -23,7 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class CorsTest {
 
-    static final String DASHBOARD = "https://dashboard.example.org";
+    /** The origin that CorsAllowedTest's profile allows, and this default refuses. */
+    static final String DASHBOARD = NoSenderWithCorsDatagramLogAndPublishRate.ALLOWED_ORIGIN;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestHTTPResource("/api/events")

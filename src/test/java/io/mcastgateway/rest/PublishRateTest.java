@@ -4,28 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.NoSenderWithCorsDatagramLogAndPublishRate;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /** The per-client publish rate: a burst beyond it gets 429 with Retry-After. */
 @QuarkusTest
-@TestProfile(PublishRateTest.FiveASecond.class)
+@TestProfile(NoSenderWithCorsDatagramLogAndPublishRate.class) // mcast.publish.rate=5
 class PublishRateTest {
 
-    static final String TOKEN = PublishTest.TOKEN;
-
-    public static class FiveASecond implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.publish.token", TOKEN, "mcast.publish.rate", "5", "mcast.sender.enabled", "false");
-        }
-    }
+    static final String TOKEN = NoSenderWithCorsDatagramLogAndPublishRate.PUBLISH_TOKEN;
 
     @Test
     void shouldAnswer429WithRetryAfterBeyondTheRate() {

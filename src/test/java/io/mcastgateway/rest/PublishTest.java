@@ -14,24 +14,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.ReadAndPublishTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /** POST /api/channels/{name}/messages with a publish token, received by a plain JDK socket joined to the group. */
 @QuarkusTest
-@TestProfile(PublishTest.WithToken.class)
+@TestProfile(ReadAndPublishTokens.class) // mcast.publish.rate=1000: no test here meets the rate
 class PublishTest {
 
-    static final String TOKEN = "publish-secret-0123456789";
-
-    public static class WithToken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.publish.token", TOKEN, "mcast.publish.rate", "1000", "mcast.sender.enabled", "false");
-        }
-    }
+    static final String TOKEN = ReadAndPublishTokens.PUBLISH;
 
     @Test
     void shouldSendTheBodyToTheGroupWithTheRightToken() throws Exception {

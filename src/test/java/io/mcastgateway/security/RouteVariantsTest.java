@@ -10,7 +10,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -19,9 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mcastgateway.support.RawHttp;
+import io.mcastgateway.support.ReadAndPublishTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -31,18 +30,11 @@ import io.quarkus.test.junit.TestProfile;
  * credential every one is 401; with the read token none is refused.
  */
 @QuarkusTest
-@TestProfile(RouteVariantsTest.ReadProtected.class)
+@TestProfile(ReadAndPublishTokens.class)
 class RouteVariantsTest {
 
-    static final String TOKEN = "read-secret-for-variants-0123";
-
-    public static class ReadProtected implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.read.token", TOKEN, "mcast.sender.enabled", "false",
-                    "mcast.auth.max-failures-per-minute", "1000");
-        }
-    }
+    /** The read token; every request here is anonymous or carries it, so none counts as a failed authentication. */
+    static final String TOKEN = ReadAndPublishTokens.READ;
 
     @TestHTTPResource("/")
     URL base;

@@ -9,15 +9,14 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.LogCapture;
 import io.mcastgateway.support.RawHttp;
+import io.mcastgateway.support.ReadAndPublishTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.http.Cookie;
@@ -27,24 +26,12 @@ import io.restassured.http.Cookie;
  * authentications limited per address and logged without the credential.
  */
 @QuarkusTest
-@TestProfile(SessionAndLimitsTest.Protected.class)
+@TestProfile(ReadAndPublishTokens.class) // session max-age 1h, behind a trusted TLS proxy, 10 failures a minute
 class SessionAndLimitsTest {
 
-    static final String READ = "read-secret-session-0123456";
-    static final String PUBLISH = "publish-secret-session-0123";
-    static final String SESSION_SECRET = "session-key-for-the-test-0123";
-
-    public static class Protected implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.read.token", READ, "mcast.publish.token", PUBLISH, "mcast.sender.enabled", "false",
-                    "mcast.session.secret", SESSION_SECRET, "mcast.session.max-age", "1h",
-                    // behind a TLS-terminating proxy on this host
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.allow-x-forwarded", "true",
-                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
-        }
-    }
+    static final String READ = ReadAndPublishTokens.READ;
+    static final String PUBLISH = ReadAndPublishTokens.PUBLISH;
+    static final String SESSION_SECRET = ReadAndPublishTokens.SESSION_SECRET;
 
     @TestHTTPResource("/")
     URL base;

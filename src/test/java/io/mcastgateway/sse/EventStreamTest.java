@@ -1,5 +1,6 @@
 package io.mcastgateway.sse;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -211,5 +212,15 @@ class EventStreamTest {
             // CR/LF in the payload stayed inside the JSON: no injected event or id
             assertThat(client.events()).allMatch(e -> e.id() == null || !e.id().equals("injected"));
         }
+    }
+
+    /** Without mcast.stream.max-subscribers (this profile sets none), the cap in all follows the heap. */
+    @Test
+    void shouldCapStreamsByTheHeapByDefault() {
+        int max = given().get("/api/stats").then().extract().jsonPath().getInt("maxSubscribers");
+        assertThat(max).isLessThanOrEqualTo(EventStreamRoute.heapShare(Runtime.getRuntime().maxMemory()))
+                .isEqualTo(Math.min(EventStreamRoute.fileLimitShare(), EventStreamRoute.heapShare(Runtime.getRuntime().maxMemory())));
+        // 512 MiB with three quarters for the heap (the DaemonSet's pod): thousands, not hundreds of thousands
+        assertThat(EventStreamRoute.heapShare(384L << 20)).isEqualTo(12_288);
     }
 }

@@ -12,14 +12,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
+import io.mcastgateway.support.StreamCapsAndJsonSender;
 import io.netty.buffer.ByteBufUtil;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
@@ -28,18 +29,18 @@ import io.restassured.path.json.JsonPath;
  * skipped, duplicated and swapped, sent from plain JDK sockets on lo and counted in /api/sources.
  */
 @QuarkusTest
-@TestProfile(SourcesTest.Profile.class)
+@TestProfile(StreamCapsAndJsonSender.class) // mcast.sender.format=json, mcast.sources.max=1000
 class SourcesTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mcast.sources.max", "1000", "mcast.sender.format", "json");
-        }
-    }
 
     @TestHTTPResource("/api/events")
     URI events;
+
+    /** This profile caps streams (StreamCapsAndJsonSender): those of the tests before are closed first. */
+    @BeforeEach
+    void noStreamLeftOpen() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given().get("/api/stats").then().extract().jsonPath().getInt("subscribers") == 0);
+    }
 
     @Test
     void shouldCountLossDuplicatesAndReorderingPerSourceInTheJsonFormatAndRtp() throws Exception {
