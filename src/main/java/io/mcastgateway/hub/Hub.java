@@ -109,7 +109,7 @@ public class Hub {
 
     /** How many subscribers this process has (read on a metrics scrape). */
     public int subscriberCount() {
-        return transport.subscribers().size();
+        return transport.subscriberCount();
     }
 
     public int replaySize() {

@@ -110,6 +110,11 @@ public class LocalTransport implements Transport, EventIds {
     }
 
     @Override
+    public synchronized int subscriberCount() {
+        return fanout.size();
+    }
+
+    @Override
     public synchronized TransportInfo status() {
         return TransportInfo.local(ring.size());
     }

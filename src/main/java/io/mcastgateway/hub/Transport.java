@@ -42,6 +42,9 @@ public interface Transport {
     /** The subscribers of this process, a copy. */
     List<Subscriber> subscribers();
 
+    /** How many subscribers this process has: what a metrics scrape reads, without a copy. */
+    int subscriberCount();
+
     /** Counts and state, for the stats API, metrics and readiness. */
     TransportInfo status();
 }

@@ -204,7 +204,8 @@ public class EventStreamRoute {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         SseSubscriber subscriber = new SseSubscriber(vertx.getOrCreateContext(), ctx.request().connection(), response, filter,
-                settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats);
+                settings.buffer(), String.valueOf(ctx.request().remoteAddress()), stats,
+                SseFrames.retry(settings.retry().toMillis())); // written first, once subscribed
         heartbeats.add(subscriber);
         open.add(subscriber);
         // the credential's end ends the stream cleanly; the client reconnects with a fresh one
@@ -225,10 +226,6 @@ public class EventStreamRoute {
         response.closeHandler(cleanUp); // the client went away
         response.endHandler(cleanUp); // the server ended the stream; the connection may live on
         hub.subscribe(subscriber, lastEventId);
-        // first on the wire all the same (queued frames drain later on this same event loop); a client
-        // that has read it is subscribed
-        response.write(SseFrames.retry(settings.retry().toMillis()));
-        subscriber.headWritten();
     }
 
     /** One stream of {@code client} fewer; an address with none is forgotten. */

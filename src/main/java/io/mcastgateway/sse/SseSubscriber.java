@@ -52,6 +52,13 @@ final class SseSubscriber implements Subscriber {
     private final String connectedAt = Timestamps.format(System.currentTimeMillis());
     private final StreamStats stats;
     private final int capacity;
+    /**
+     * What the stream starts with (the {@code retry:} line), written before anything else once the
+     * transport first flushes or delivers to it, i.e. once it is subscribed: a client that has read it
+     * gets every event from then on.
+     */
+    private final Buffer opening;
+    private boolean opened;
     /** Frames that wait (see the class comment); guarded by itself, as is droppedSinceGap. */
     private final ArrayDeque<byte[]> queue;
     private long droppedSinceGap;
@@ -76,8 +83,9 @@ final class SseSubscriber implements Subscriber {
     private volatile boolean closed;
 
     SseSubscriber(Context context, HttpConnection connection, HttpServerResponse response, Filter filter, int buffer,
-            String remote, StreamStats stats) {
+            String remote, StreamStats stats, Buffer opening) {
         this.context = context;
+        this.opening = opening;
         this.connection = connection;
         this.response = response;
         this.filter = filter.predicate();
@@ -135,6 +143,7 @@ final class SseSubscriber implements Subscriber {
         if (closed) {
             return;
         }
+        open();
         synchronized (queue) {
             if (parked || !queue.isEmpty() || droppedSinceGap > 0) {
                 // something waits before them: they wait too, in order
@@ -177,6 +186,7 @@ final class SseSubscriber implements Subscriber {
         if (closed) {
             return;
         }
+        open();
         if (response.writeQueueFull()) {
             parked = true; // drainPending stays true: offers schedule nothing until the drain handler
             return;
@@ -355,11 +365,15 @@ final class SseSubscriber implements Subscriber {
     }
 
     /**
-     * The head is written (on the connection's event loop): the writer is looked up now rather than at
-     * the first event, when 10,000 streams that just connected would all do it within one fan-out.
+     * Writes the opening line (and with it the response's head) if not yet done, on the connection's
+     * event loop; the chunk writer is looked up then, once per stream.
      */
-    void headWritten() {
-        chunks();
+    private void open() {
+        if (!opened) {
+            opened = true;
+            response.write(opening);
+            chunks();
+        }
     }
 
     /**
@@ -368,7 +382,7 @@ final class SseSubscriber implements Subscriber {
      * is silent for longer than a period; a stream that carries events gets none.
      */
     void heartbeatTick() {
-        if (++idleTicks < 2) {
+        if (!opened || ++idleTicks < 2) {
             return;
         }
         idleTicks = 0;

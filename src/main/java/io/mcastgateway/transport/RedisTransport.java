@@ -217,6 +217,11 @@ public final class RedisTransport implements Transport, Relay {
     }
 
     @Override
+    public int subscriberCount() {
+        return replays.subscriberCount();
+    }
+
+    @Override
     public TransportInfo status() {
         String now = link.problem();
         if (now == null) {

@@ -23,9 +23,10 @@ import io.vertx.redis.client.Response;
  * catches up: live entries wait for it (bounded), then those after its replay go out, so there is no
  * gap or duplicate between the two.
  * <p>
- * <b>Threads.</b> Everything runs on the {@link RedisLink#context()}: subscribing, the replays'
- * answers, the reader's deliveries, the fan-out's appending side. {@link #subscribers()} is read
- * from any thread (a concurrent map the context keeps).
+ * <b>Threads.</b> Everything runs on the {@link RedisLink#context()}: subscribing, what a replay
+ * brings, the reader's deliveries, the fan-out's appending side; only reading and parsing a replay
+ * from Redis runs on the subscriber's own event loop, and hands its result back. {@link #subscribers()}
+ * and {@link #subscriberCount()} are read from any thread (a concurrent map the context keeps).
  */
 final class Replays {
 
@@ -157,7 +158,10 @@ final class Replays {
         }
         CatchUp catchUp = new CatchUp(subscriber);
         catchUps.add(catchUp);
-        replay(after).onComplete(ar -> replayed(catchUp, after, lastEventId, ar.result(), ar.cause()));
+        // read and parsed on the client's event loop: a long replay must not hold up the owner context,
+        // which renews the leases and delivers to everyone; only its result comes back here
+        subscriber.context().runOnContext(v -> replay(after)
+                .onComplete(ar -> link.run(() -> replayed(catchUp, after, lastEventId, ar.result(), ar.cause()))));
     }
 
     void unsubscribe(Subscriber subscriber) {
@@ -165,6 +169,11 @@ final class Replays {
         fanout.remove(subscriber);
         pending.remove(subscriber);
         catchUps.removeIf(c -> c.subscriber == subscriber);
+    }
+
+    /** How many subscribers this process has (any thread). */
+    int subscriberCount() {
+        return members.size();
     }
 
     /** The subscribers of this process, in the order they came. */
@@ -178,7 +187,10 @@ final class Replays {
     private record Replay(ReplayDecision decision, List<StreamEntry> entries) {
     }
 
-    /** Asks Redis about the stream and the id (XINFO STREAM, XRANGE after it, XRANGE of the id itself) and reads the replay. */
+    /**
+     * Asks Redis about the stream and the id (XINFO STREAM, XRANGE after it, XRANGE of the id itself) and reads
+     * the replay. Runs off the owner context: it touches no state of this class.
+     */
     private Future<Replay> replay(StreamId after) {
         return link.redis.batch(List.of(Request.cmd(Command.XINFO).arg("STREAM").arg(link.key), range(after, false),
                 Request.cmd(Command.XRANGE).arg(link.key).arg(after.toString()).arg(after.toString())))
@@ -192,9 +204,10 @@ final class Replays {
                     ReplayDecision decision = ReplayDecision.of(after, facts(replies.get(0)),
                             replies.get(2) != null && replies.get(2).size() > 0);
                     if (decision.reset()) {
-                        return link.redis.send(range(StreamId.ZERO, true)).map(all -> new Replay(decision, entries(all)));
+                        return link.redis.send(range(StreamId.ZERO, true))
+                                .map(all -> new Replay(decision, entries(all, StreamId.ZERO)));
                     }
-                    return Future.succeededFuture(new Replay(decision, entries(replies.get(1))));
+                    return Future.succeededFuture(new Replay(decision, entries(replies.get(1), after)));
                 });
     }
 
@@ -215,11 +228,15 @@ final class Replays {
                 .arg("COUNT").arg(replaySize + 1000L);
     }
 
-    private List<StreamEntry> entries(Response reply) {
+    /** The entries of an XRANGE reply; one whose id is not a stream id takes the one before it ({@code from} first). */
+    private List<StreamEntry> entries(Response reply, StreamId from) {
         List<StreamEntry> list = new ArrayList<>();
+        StreamId previous = from;
         if (reply != null) {
             for (Response entry : reply) {
-                list.add(entries.event(entry, newest));
+                StreamEntry e = entries.event(entry, previous);
+                list.add(e);
+                previous = e.id();
             }
         }
         return list;

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.mcastgateway.hub.StreamEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -60,6 +61,8 @@ final class WriterLeases {
         private volatile long confirmedAt;
         private final long failoverNanos;
         private boolean asking;
+        /** Completed with the answer to the request that is out (while asking). */
+        private Promise<Void> answer;
         private long askedAt;
         /** Held, but not confirmed for the failover time (said once in the log). */
         private boolean unconfirmed;
@@ -164,6 +167,7 @@ final class WriterLeases {
             // takes the lease when it is free, renews it when it is ours (the same script both ways: an
             // answer can't be mistaken for another gateway's lease)
             lease.asking = true;
+            lease.answer = Promise.promise();
             lease.askedAt = askedAt;
             link.redis.send(Request.cmd(Command.EVAL).arg(TAKE_OR_RENEW).arg(1).arg(lease.key).arg(instance).arg(failoverMillis))
                     .onComplete(ar -> answered(lease, ar.succeeded() ? ar.result() : null, askedAt, ar.cause()));
@@ -173,6 +177,7 @@ final class WriterLeases {
 
     private void answered(Lease lease, Response response, long askedAt, Throwable failure) {
         lease.asking = false;
+        lease.answer.tryComplete();
         if (failure == null) {
             answered(lease, response != null && response.type() == ResponseType.NUMBER && response.toLong() == 1, askedAt);
             return;
@@ -233,11 +238,17 @@ final class WriterLeases {
         return held;
     }
 
-    /** Deletes the leases if they are still this gateway's, so a standby takes over at once. */
+    /**
+     * Deletes the leases if they are still this gateway's, so a standby takes over at once. A lease request
+     * still out is answered first: sent on another connection of the pool, it could otherwise reach Redis
+     * after the release and take the lease again, for the failover time.
+     */
     Future<Void> release(List<Lease> held) {
         List<Future<Response>> releases = new ArrayList<>();
         for (Lease lease : held) {
-            releases.add(link.redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lease.key).arg(instance)));
+            Future<Void> answered = lease.asking ? lease.answer.future() : Future.succeededFuture();
+            releases.add(answered.compose(v -> link.redis.send(
+                    Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lease.key).arg(instance))));
         }
         return Future.join(new ArrayList<>(releases)).mapEmpty();
     }

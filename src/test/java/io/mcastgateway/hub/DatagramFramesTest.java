@@ -196,6 +196,11 @@ class DatagramFramesTest {
         }
 
         @Override
+        public int subscriberCount() {
+            return 0;
+        }
+
+        @Override
         public TransportInfo status() {
             return TransportInfo.local(0);
         }

@@ -121,6 +121,11 @@ public class HubBenchmark {
         }
 
         @Override
+        public int subscriberCount() {
+            return 1;
+        }
+
+        @Override
         public TransportInfo status() {
             return TransportInfo.local(ring.size());
         }
