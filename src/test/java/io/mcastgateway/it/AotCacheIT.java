@@ -25,6 +25,7 @@ import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.mcastgateway.support.Trees;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The packaged gateway as docs/operations.md says to start it, {@code target/quarkus-app/run}: the JVM and archive of
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Order;
  * a timing: how fast it starts is {@code bench/run}'s to say.
  */
 @Order(8)
+@ResourceLock(ItResources.CPU)
 class AotCacheIT {
 
     private static final Path APP = GatewayProcess.BASEDIR.resolve("target/quarkus-app");

@@ -22,6 +22,7 @@ import io.mcastgateway.support.Commands;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.Tools;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The container image of {@code src/main/docker/Dockerfile.jvm}, built by podman on a base image made
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Order;
  * build trained, honours JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
 @Order(5)
+@ResourceLock(ItResources.CPU)
 class ContainerIT {
 
     static final String BASE_IMAGE = "localhost/mcast-gateway-base:bookworm";

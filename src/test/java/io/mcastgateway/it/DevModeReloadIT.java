@@ -22,6 +22,7 @@ import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Trees;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Live reload as a developer does it: {@code ./mvnw quarkus:dev} on a copy of the project with two
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Order;
  * the groups and close every socket, so that a datagram is then delivered exactly once on each channel.
  */
 @Order(3)
+@ResourceLock(ItResources.CPU)
 class DevModeReloadIT {
 
     private static final int HTTP_PORT = 18080;

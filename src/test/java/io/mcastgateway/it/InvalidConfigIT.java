@@ -9,13 +9,12 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The packaged gateway refuses to start on an invalid setting, with one clear line naming it. */
 @Order(7)
-@Execution(ExecutionMode.CONCURRENT) // each case is a JVM that refuses to start: they share nothing
+@ResourceLock(ItResources.CPU)
 class InvalidConfigIT {
 
     @ParameterizedTest(name = "{0}={1}")

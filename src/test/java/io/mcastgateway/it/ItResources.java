@@ -1,7 +1,7 @@
 package io.mcastgateway.it;
 
 /**
- * What integration tests share and must not use at the same time (failsafe runs two IT classes at once,
+ * What integration tests share and must not use at the same time (failsafe runs three IT classes at once,
  * pom.xml): a class that uses one says so with {@code @ResourceLock}. Everything else an IT uses is its
  * own: HTTP and UDP ports and multicast groups differ between classes, logs and copies are per class.
  */
@@ -13,6 +13,15 @@ final class ItResources {
      * the others when it starts.
      */
     static final String NETNS = "network-namespaces";
+
+    /**
+     * Most of two CPUs for tens of seconds (a container image built and run, Maven and dev mode, a JVM
+     * started per case): one such IT at a time, beside ITs that mostly wait.
+     */
+    static final String CPU = "cpu-heavy";
+
+    // The order of the classes (@Order) was chosen by measuring the failsafe phase (about 140 s on two
+    // CPUs): the long waiting ones go first, the CPU-heavy ones follow one at a time.
 
     private ItResources() {
     }
