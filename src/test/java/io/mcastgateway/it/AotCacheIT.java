@@ -35,7 +35,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * they could not). Run as root, it puts the JIT compilers' threads at nice 19, and the JVM does not warn about it. Not
  * a timing: how fast it starts is {@code bench/run}'s to say.
  */
-@Order(8)
+@Order(11)
 @ResourceLock(ItResources.CPU)
 class AotCacheIT {
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *   late  239.255.2.4 on veth9   (does not exist when the gateway starts)
  * </pre>
  */
-@Order(6)
+@Order(4)
 @ResourceLock(ItResources.NETNS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

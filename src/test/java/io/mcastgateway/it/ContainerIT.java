@@ -31,7 +31,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * capabilities (as the Kubernetes manifests run it), runs with its own JVM options (ZGC) and the AppCDS archive its
  * build trained, honours JAVA_OPTS_APPEND, and stops cleanly on {@code podman stop} (SIGTERM) within the grace period.
  */
-@Order(5)
+@Order(9)
 @ResourceLock(ItResources.CPU)
 class ContainerIT {
 

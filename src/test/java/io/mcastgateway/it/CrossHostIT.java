@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Order;
  *   gw-c 198.18.0.3  gateway, mcast.bind=any, mcast.interface unset (the OS's route for the group)
  * </pre>
  */
-@Order(4)
+@Order(3)
 @ResourceLock(ItResources.NETNS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossHostIT {

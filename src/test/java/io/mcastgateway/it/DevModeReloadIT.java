@@ -29,7 +29,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * channels, a source file edited three times with a request after each edit. Each reload must leave
  * the groups and close every socket, so that a datagram is then delivered exactly once on each channel.
  */
-@Order(3)
+@Order(10)
 @ResourceLock(ItResources.CPU)
 class DevModeReloadIT {
 

@@ -10,11 +10,15 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The packaged gateway refuses to start on an invalid setting, with one clear line naming it. */
-@Order(7)
+@Order(8)
 @ResourceLock(ItResources.CPU)
+// each case is a JVM that refuses to start and shares nothing: the cases take what threads are free
+@Execution(ExecutionMode.CONCURRENT)
 class InvalidConfigIT {
 
     @ParameterizedTest(name = "{0}={1}")

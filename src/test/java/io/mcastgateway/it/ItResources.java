@@ -20,8 +20,11 @@ final class ItResources {
      */
     static final String CPU = "cpu-heavy";
 
-    // The order of the classes (@Order) was chosen by measuring the failsafe phase (about 140 s on two
-    // CPUs): the long waiting ones go first, the CPU-heavy ones follow one at a time.
+    // The order of the classes (@Order), chosen by measuring the failsafe phase on two CPUs: JUnit's
+    // fork-join pool runs the last submitted class on the submitting thread and lets the other threads
+    // take from the front. So the CPU-heavy ones (last) start at once, one after the other, on one
+    // thread, while the others run the long waiting ones (first); InvalidConfigIT comes at the end,
+    // when its cases can take the threads the others left.
 
     private ItResources() {
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Order;
  * The default log mode (a line per datagram) holds any rate: beyond mcast.receiver.log-rate lines a
  * second the rest are counted, and one line per log interval says how many were not printed.
  */
-@Order(9)
+@Order(7)
 class LogRateIT {
 
     private static final int PORT = 23995;

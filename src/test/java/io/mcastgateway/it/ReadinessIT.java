@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Order;
  * The packaged gateway whose receiver cannot bind: it runs, says why on its readiness check, and
  * joins by itself once the port is free.
  */
-@Order(10)
+@Order(6)
 class ReadinessIT {
 
     private static final int PORT = 23999;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Order;
  * delay, then ended cleanly ({@code curl -N} exits 0), the group left, the process gone within
  * {@code quarkus.shutdown.timeout}.
  */
-@Order(11)
+@Order(5)
 class ShutdownIT {
 
     private static final int PORT = 23997;
