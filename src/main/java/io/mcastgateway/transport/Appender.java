@@ -20,7 +20,8 @@ import io.vertx.redis.client.Request;
  * with everything handed over meanwhile), so a channel's events reach the stream in the order they
  * were received and a busy stream goes in large batches.
  * <p>
- * <b>Threads.</b> The receiving threads hand events over ({@link #append}, {@link #flush}); that
+ * <b>Threads.</b> The receiving threads hand events over as their XADD commands, made there so that the
+ * context, which also reads the stream back, does not build them all ({@link #append}, {@link #flush}); that
  * hand-off is the one piece of the transport they share: a list guarded by its own lock, bounded by
  * {@code mcast.redis.max-pending} together with what the context has taken and not yet settled (beyond,
  * an event is dropped and counted), and nothing on a receiving thread waits for Redis. Everything else
@@ -41,7 +42,9 @@ final class Appender {
 
     // the hand-off, guarded by handOff
     private final Object handOff = new Object();
-    private ArrayList<StreamEvent> incoming = new ArrayList<>();
+    /** XADDs made on the receiving threads (so the context does not build them all), with their channels. */
+    private ArrayList<Request> incoming = new ArrayList<>();
+    private ArrayList<String> incomingChannels = new ArrayList<>();
     /** Taken by the context and not yet settled: waiting for a lease's first answer or the connection, or in flight. */
     private int outstanding;
     /** Something waits in the hand-off: a flush asks the context to take it. */
@@ -50,7 +53,8 @@ final class Appender {
     private final Handler<Void> drain = v -> drain();
 
     // on the context
-    private ArrayList<StreamEvent> spare = new ArrayList<>();
+    private ArrayList<Request> spare = new ArrayList<>();
+    private ArrayList<String> spareChannels = new ArrayList<>();
     /** XADDs waiting for the connection or the batch in flight. */
     private final List<Request> ready = new ArrayList<>();
     private boolean sending;
@@ -82,6 +86,7 @@ final class Appender {
             dropped.incrementAndGet();
             return;
         }
+        Request xadd = entries.xadd(event);
         synchronized (handOff) {
             if (incoming.size() + outstanding >= maxPending) {
                 dropped.incrementAndGet();
@@ -90,7 +95,8 @@ final class Appender {
             if (incoming.isEmpty()) {
                 waiting = true;
             }
-            incoming.add(event);
+            incoming.add(xadd);
+            incomingChannels.add(event.channel());
         }
     }
 
@@ -110,30 +116,34 @@ final class Appender {
 
     /** Each event handed over goes out, waits for its lease's first answer, or stands by. */
     void take() {
-        ArrayList<StreamEvent> taken;
+        ArrayList<Request> taken;
+        ArrayList<String> channels;
         synchronized (handOff) {
             if (incoming.isEmpty()) {
                 return;
             }
             taken = incoming;
+            channels = incomingChannels;
             incoming = spare;
+            incomingChannels = spareChannels;
             waiting = false;
             outstanding += taken.size();
         }
         int standingBy = 0;
         for (int i = 0, n = taken.size(); i < n; i++) {
-            StreamEvent event = taken.get(i);
-            Lease lease = leases.of(event.channel());
+            Lease lease = leases.of(channels.get(i));
             if (!lease.decided()) {
-                lease.early.add(event);
+                lease.early.add(taken.get(i));
             } else if (lease.held()) {
-                ready.add(entries.xadd(event));
+                ready.add(taken.get(i));
             } else {
                 standingBy++;
             }
         }
         taken.clear();
+        channels.clear();
         spare = taken;
+        spareChannels = channels;
         standby.addAndGet(standingBy);
         settle(standingBy);
     }
@@ -142,9 +152,7 @@ final class Appender {
     void decided(Lease lease) {
         int n = lease.early.size();
         if (lease.held()) {
-            for (StreamEvent event : lease.early) {
-                ready.add(entries.xadd(event));
-            }
+            ready.addAll(lease.early);
         } else {
             standby.addAndGet(n);
             settle(n);

@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import io.mcastgateway.hub.StreamEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
@@ -52,7 +51,7 @@ final class WriterLeases {
         final String channel;
         final String key;
         /** Events received before Redis first answered (the appender's). */
-        final List<StreamEvent> early = new ArrayList<>();
+        final List<Request> early = new ArrayList<>();
         private volatile int state = UNDECIDED;
         /**
          * When the last request was sent that Redis answered with "ours" (nanoTime): the lease is ours
