@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.mcastgateway.support.HttpStatus;
 import io.mcastgateway.support.Multicast;
@@ -190,15 +188,8 @@ public final class AotTraining {
         if (home == null) {
             return null;
         }
-        Path java = Path.of(home, "bin", "java");
-        if (!Files.isExecutable(java)) {
-            return null;
-        }
-        Process version = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-        String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        version.waitFor(30, TimeUnit.SECONDS);
-        Matcher m = Pattern.compile("version \"(\\d+)").matcher(out);
-        return m.find() && Integer.parseInt(m.group(1)) >= 25 ? java : null;
+        // the JDK's release file, as Jdks found it (no process started to ask)
+        return Jdks.version(Path.of(home)) >= 25 ? Path.of(home, "bin", "java") : null;
     }
 
     /**

@@ -97,7 +97,7 @@ class ChannelsNetnsIT {
                 "MCAST_CHANNELS_LATE_GROUP", LATE,
                 "MCAST_CHANNELS_LATE_INTERFACE", "veth9"));
         gateway = GatewayProcess.start("channels", GatewayProcess.BASEDIR, env,
-                Netns.in(gwNs, GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString()));
+                Netns.in(gwNs, GatewayProcess.jarCommand()));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> status("/q/health/live") == 200);
     }

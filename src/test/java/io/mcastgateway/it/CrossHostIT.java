@@ -92,7 +92,7 @@ class CrossHostIT {
     }
 
     private GatewayProcess startGateway(String name, String ns, Map<String, String> settings) {
-        List<String> command = Netns.in(ns, GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString());
+        List<String> command = Netns.in(ns, GatewayProcess.jarCommand());
         Map<String, String> env = new HashMap<>(Map.of("MCAST_TTL", "1", "MCAST_SENDER_INTERVAL", "1s",
                 "MCAST_RECEIVER_LOG", "summary"));
         env.putAll(settings);

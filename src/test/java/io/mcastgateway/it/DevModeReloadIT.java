@@ -47,9 +47,7 @@ class DevModeReloadIT {
                 "-Dmcast.sender.interval=1h", "-Dmcast.channels.second.group=" + SECOND_GROUP);
         HttpClient http = HttpClient.newHttpClient();
         URI health = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
-        try (GatewayProcess dev = GatewayProcess.start("devmode", COPY,
-                // Maven itself on C1 only, as the gateways of the other ITs (GatewayProcess.java)
-                Map.of("MAVEN_OPTS", GatewayProcess.C1_ONLY), command)) {
+        try (GatewayProcess dev = GatewayProcess.start("devmode", COPY, Map.of(), command)) {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !dev.isAlive() || HttpStatus.of(http, health, Duration.ofSeconds(60)) == 200);
             assertThat(dev.isAlive()).as("dev mode started; output:\n%s", dev.output()).isTrue();

@@ -30,9 +30,13 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts the packaged gateway ({@code java -jar quarkus-run.jar}) with these environment variables. */
     public static GatewayProcess jar(String name, Map<String, String> env, String... command) {
         List<String> cmd = new ArrayList<>(List.of(command));
-        cmd.addAll(java());
-        cmd.addAll(List.of("-jar", RUNNER.toString()));
+        cmd.addAll(List.of(jarCommand()));
         return start(name, BASEDIR, env, cmd);
+    }
+
+    /** The packaged gateway's command: {@link #java()} {@code -jar quarkus-run.jar}. */
+    public static String[] jarCommand() {
+        return new String[] { javaBinary(), C1_ONLY, "-jar", RUNNER.toString() };
     }
 
     public static GatewayProcess start(String name, Path dir, Map<String, String> env, List<String> command) {
@@ -52,14 +56,13 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * The JVM command of the gateways and helpers the ITs start: the build's JDK with the C1 compiler only.
      * The ITs check behaviour, not speed ({@code bench/run} measures that); C2's compiler threads were half
-     * the CPU time of a gateway's start, and two ITs run at once on two CPUs.
+     * the CPU time of a gateway's start, and ITs run side by side on two CPUs.
      */
     public static List<String> java() {
         return List.of(javaBinary(), C1_ONLY);
     }
 
-    /** See {@link #java()}. */
-    public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

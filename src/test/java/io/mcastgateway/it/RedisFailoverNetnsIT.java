@@ -92,7 +92,7 @@ class RedisFailoverNetnsIT {
                 "MCAST_REDIS_FAILOVER", FAILOVER.toMillis() + "ms", "MCAST_STREAM_REPLAY_SIZE", "10000",
                 "QUARKUS_SHUTDOWN_DELAY", "0s"));
         gateways.put(name, GatewayProcess.start("redis-failover-" + name + "-" + (++starts), GatewayProcess.BASEDIR,
-                env, Netns.in(namespaces.get(name), GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-jar", GatewayProcess.RUNNER.toString())));
+                env, Netns.in(namespaces.get(name), GatewayProcess.jarCommand())));
     }
 
     private void awaitReady(String name) {
@@ -208,10 +208,11 @@ class RedisFailoverNetnsIT {
 
     /** The numbered burst from the sender host, at RATE, as a process of its own. */
     private GatewayProcess burst(String name, int count, String tag) {
-        return GatewayProcess.start(name, GatewayProcess.BASEDIR, Map.of(), Netns.in(senderNs,
-                GatewayProcess.javaBinary(), GatewayProcess.C1_ONLY, "-cp", GatewayProcess.BASEDIR.resolve("target/test-classes").toString(),
+        List<String> command = new ArrayList<>(GatewayProcess.java());
+        command.addAll(List.of("-cp", GatewayProcess.BASEDIR.resolve("target/test-classes").toString(),
                 SeqSender.class.getName(), GROUP, String.valueOf(PORT), "veth0", "198.18.0.23", String.valueOf(RATE),
                 String.valueOf(count), tag));
+        return GatewayProcess.start(name, GatewayProcess.BASEDIR, Map.of(), Netns.in(senderNs, command.toArray(String[]::new)));
     }
 
     private List<String> writers() throws Exception {
