@@ -99,15 +99,6 @@ class KubernetesManifestsTest {
             Map.entry("mcast_channel_silences_total", Set.of("channel", "group")));
     /** Served with mcast.transport=redis only; this test runs the local transport. */
     private static final Set<String> REDIS_ONLY = Set.of("mcast_transport_writing");
-    /**
-     * Issue 28's metrics that GatewayMetrics does not serve yet. The test fails once one is served: then
-     * remove it from here, so that its labels are checked against the running gateway too.
-     */
-    private static final Set<String> NOT_YET_SERVED = Set.of("mcast_ts_packets_total", "mcast_ts_continuity_errors_total",
-            "mcast_ts_sync_byte_errors_total", "mcast_ts_sync_losses_total", "mcast_ts_pat_errors_total",
-            "mcast_ts_pmt_errors_total", "mcast_rtp_jitter_max_milliseconds", "mcast_kernel_drops_total",
-            "mcast_kernel_receive_buffer_granted_bytes", "mcast_host_udp_rcvbuf_errors_total", "mcast_channel_silent",
-            "mcast_channel_silences_total");
     /** Labels Prometheus adds to every series it scrapes. */
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
@@ -479,10 +470,7 @@ class KubernetesManifestsTest {
                 .isEqualTo(labels));
         Set<String> missing = new TreeSet<>(GATEWAY_METRICS.keySet());
         missing.removeAll(served.keySet());
-        Set<String> allowed = new HashSet<>(REDIS_ONLY);
-        allowed.addAll(NOT_YET_SERVED);
-        assertThat(missing).as("listed in GATEWAY_METRICS but not served").isSubsetOf(allowed);
-        assertThat(served.keySet()).as("served now: remove them from NOT_YET_SERVED").doesNotContainAnyElementsOf(NOT_YET_SERVED);
+        assertThat(missing).as("listed in GATEWAY_METRICS but not served").isSubsetOf(REDIS_ONLY);
         String operations = Files.readString(Path.of("docs/operations.md"));
         assertThat(GATEWAY_METRICS.keySet()).as("in docs/operations.md's table of metrics")
                 .allMatch(name -> operations.contains("| `" + name + "` |"));
