@@ -70,8 +70,11 @@ public final class ChannelSources {
      * per sender) and the datagram's sequence number ({@link SourceStats#seq()}).
      */
     public SourceStats record(InetSocketAddress sender, ByteBuf payload, long now) {
-        return record(sender, payload, now, System.nanoTime());
+        return record(sender, payload, now, NOW);
     }
+
+    /** Read the clock when the arrival time is needed (RTP only). */
+    private static final long NOW = Long.MIN_VALUE;
 
     /** {@link #record(InetSocketAddress, ByteBuf, long)} arrived at {@code arrivalNanos} ({@link System#nanoTime()}). */
     public synchronized SourceStats record(InetSocketAddress sender, ByteBuf payload, long now, long arrivalNanos) {
@@ -91,7 +94,8 @@ public final class ChannelSources {
             s.sequence(format, parsed[0], parsed[1]);
             if (format == Sequence.Format.RTP) {
                 int payloadType = (int) parsed[3];
-                s.rtpTimestamp(parsed[2], arrivalNanos, RtpClock.rate(payloadType, rtpClockRate));
+                s.rtpTimestamp(parsed[2], arrivalNanos == NOW ? System.nanoTime() : arrivalNanos,
+                        RtpClock.rate(payloadType, rtpClockRate));
                 tsAt += (int) parsed[4];
                 tsLength = payloadType == MP2T && parsed[4] >= 0 ? (int) parsed[5] : 0;
             }

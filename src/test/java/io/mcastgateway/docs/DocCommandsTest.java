@@ -77,7 +77,11 @@ class DocCommandsTest {
                             bash(text);
                             sent = true;
                         }
-                        case GET -> checkAnswer(command, bash(text), sent);
+                        case GET -> {
+                            boolean afterSend = sent;
+                            // the datagram socat sent may still be on its way to the receiver: asked again until it is in
+                            await().atMost(WAIT).untilAsserted(() -> checkAnswer(command, bash(text), afterSend));
+                        }
                         case CI_VERIFY, DEV_MODE -> {
                             continue; // .ci/run and DevModeReloadIT
                         }
