@@ -35,6 +35,7 @@ public class Hub {
     private final DatagramFrames frames = new DatagramFrames();
     /** The channels that are silent now, with their status frame. */
     private final java.util.Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    // (changed with its own lock held: see status())
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         this.transport = transport;
@@ -82,14 +83,18 @@ public class Hub {
     public void status(ChannelSpec channel, String state, long sinceMillis, String reason) {
         byte[] frame = SseFrames.status(channel.name(), channel.groupText(), state, Timestamps.format(sinceMillis),
                 reason);
-        if (state.equals("silent")) {
-            statuses.put(channel.name(), new Status(channel, frame));
-        } else {
-            statuses.remove(channel.name());
-        }
-        for (Subscriber s : transport.subscribers()) {
-            if (s.wantsStatus(channel.name(), channel.groupText())) {
-                tell(s, frame);
+        // one change at a time, and none between a new subscriber's subscription and what it is told of
+        // the silences: a subscriber never gets a stale "silent" after "flowing"
+        synchronized (statuses) {
+            if (state.equals("silent")) {
+                statuses.put(channel.name(), new Status(channel, frame));
+            } else {
+                statuses.remove(channel.name());
+            }
+            for (Subscriber s : transport.subscribers()) {
+                if (s.wantsStatus(channel.name(), channel.groupText())) {
+                    tell(s, frame);
+                }
             }
         }
     }
@@ -116,9 +121,14 @@ public class Hub {
      */
     public void subscribe(Subscriber subscriber, String lastEventId) {
         transport.subscribe(subscriber, lastEventId);
-        for (Status s : statuses.values()) {
-            if (subscriber.wantsStatus(s.channel().name(), s.channel().groupText())) {
-                tell(subscriber, s.frame());
+        if (statuses.isEmpty()) {
+            return;
+        }
+        synchronized (statuses) {
+            for (Status s : statuses.values()) {
+                if (subscriber.wantsStatus(s.channel().name(), s.channel().groupText())) {
+                    tell(subscriber, s.frame());
+                }
             }
         }
     }
