@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.RawHttp;
 import io.mcastgateway.support.ReadAndPublishTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -39,19 +40,30 @@ class RouteVariantsTest {
     @TestHTTPResource("/")
     URL base;
 
-    /** The GET paths of the OpenAPI document under /api, with {name} as the channel default. */
+    /**
+     * The GET paths of the OpenAPI document under /api, with {name} and {channel} as the channel default
+     * and {source} as a sender it has heard (one datagram sent here first).
+     */
     private List<String> dataRoutes() throws IOException {
+        String source;
+        try (java.net.DatagramSocket sender = Multicast.sender()) {
+            Multicast.send(sender, "a sender for /api/sources/{channel}/{source}");
+            source = "127.0.0.1:" + sender.getLocalPort();
+            String heard = "\"source\":\"" + source + "\"";
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> given()
+                    .header("Authorization", "Bearer " + TOKEN).get("/api/sources").asString().contains(heard));
+        }
         String json = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
         JsonNode paths = new ObjectMapper().readTree(json).path("paths");
         List<String> routes = new ArrayList<>();
         for (Iterator<String> it = paths.fieldNames(); it.hasNext();) {
             String path = it.next();
             if (path.startsWith("/api/") && paths.path(path).has("get") && !path.equals("/api/publish")) {
-                routes.add(path.replace("{name}", "default"));
+                routes.add(path.replace("{name}", "default").replace("{channel}", "default").replace("{source}", source));
             }
         }
         assertThat(routes).as("the data routes the gateway describes").contains("/api/events", "/api/stats",
-                "/api/channels", "/api/sources");
+                "/api/channels", "/api/sources", "/api/sources/default/" + source);
         return routes;
     }
 
