@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param source the only sender whose datagrams this channel accepts (source-specific join), or null
  * @param sourceText the source as canonical text, or null
  * @param receive whether the channel joins and receives
+ * @param checks what the stream's health checks need to know of it
  */
 public record ChannelSpec(String name, InetAddress group, String groupText, int port, String interfaceName,
-        InetAddress source, String sourceText, int ttl, Bind bind, boolean receive, Sender sender) {
+        InetAddress source, String sourceText, int ttl, Bind bind, boolean receive, Sender sender, Checks checks) {
 
     public static final String DEFAULT_NAME = "default";
 
@@ -37,10 +38,28 @@ public record ChannelSpec(String name, InetAddress group, String groupText, int 
         }
     }
 
+    /**
+     * The channel's health checks.
+     *
+     * @param rtpClockRate the clock (Hz) of RTP payload types without a static rate
+     * @param expectWithin traffic is expected at least this often (the silence watchdog), or null: off
+     */
+    public record Checks(int rtpClockRate, Duration expectWithin) {
+
+        public static Checks defaults() {
+            return new Checks(90_000, null);
+        }
+    }
+
     public ChannelSpec(String name, InetAddress group, int port, String interfaceName, InetAddress source, int ttl,
             Bind bind, boolean receive, Sender sender) {
+        this(name, group, port, interfaceName, source, ttl, bind, receive, sender, Checks.defaults());
+    }
+
+    public ChannelSpec(String name, InetAddress group, int port, String interfaceName, InetAddress source, int ttl,
+            Bind bind, boolean receive, Sender sender, Checks checks) {
         this(name, group, Addresses.canonical(group), port, interfaceName, source,
-                source == null ? null : Addresses.canonical(source), ttl, bind, receive, sender);
+                source == null ? null : Addresses.canonical(source), ttl, bind, receive, sender, checks);
     }
 
     /** A receiving channel without source filter and without a periodic sender. */

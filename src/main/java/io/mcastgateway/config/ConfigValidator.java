@@ -48,6 +48,7 @@ public final class ConfigValidator {
         checkRange(problems, "mcast.receiver.log-rate", config.receiver().logRate(), 1, 1_000_000);
         checkPositive(problems, "mcast.receiver.retry-interval", config.receiver().retryInterval());
         checkPositive(problems, "mcast.receiver.interface-check-interval", config.receiver().interfaceCheckInterval());
+        checkPositive(problems, "mcast.receiver.kernel-check-interval", config.receiver().kernelCheckInterval());
         checkPositive(problems, "mcast.stream.heartbeat", config.stream().heartbeat());
         checkRange(problems, "mcast.receiver.receive-buffer-size", config.receiver().receiveBufferSize(), 65536,
                 Integer.MAX_VALUE);
@@ -133,8 +134,9 @@ public final class ConfigValidator {
         }
         var sender = new ChannelSpec.Sender(config.sender().enabled(), config.sender().interval(),
                 config.sender().message());
+        var checks = checks(prefix, config.rtpClockRate(), config.expectWithin(), problems);
         return Optional.of(new ChannelSpec(ChannelSpec.DEFAULT_NAME, group, config.port(), nic, source, config.ttl(),
-                config.bind(), config.receiver().enabled(), sender));
+                config.bind(), config.receiver().enabled(), sender, checks));
     }
 
     private static Optional<ChannelSpec> namedChannel(GatewayConfig config, String name, Channel channel,
@@ -170,8 +172,21 @@ public final class ConfigValidator {
         }
         var sender = new ChannelSpec.Sender(channel.sender().enabled(), interval,
                 channel.sender().message().orElse(config.sender().message()));
+        var checks = checks(prefix, channel.rtpClockRate().orElse(config.rtpClockRate()),
+                channel.expectWithin().or(config::expectWithin), problems);
         return Optional.of(new ChannelSpec(name, group, port, nic, source, ttl, channel.bind().orElse(config.bind()),
-                config.receiver().enabled() && channel.receiver().enabled(), sender));
+                config.receiver().enabled() && channel.receiver().enabled(), sender, checks));
+    }
+
+    /** The stream checks of a channel: a clock rate of 1 Hz to 10 MHz, a watchdog of at least 100 ms. */
+    private static ChannelSpec.Checks checks(String prefix, int rtpClockRate, Optional<Duration> expectWithin,
+            List<String> problems) {
+        checkRange(problems, prefix + "rtp-clock-rate", rtpClockRate, 1, 10_000_000);
+        Duration within = expectWithin.orElse(null);
+        if (within != null && within.toMillis() < 100) {
+            problems.add(prefix + "expect-within=" + within + ": must be at least 100ms (unset: no silence watchdog)");
+        }
+        return new ChannelSpec.Checks(rtpClockRate, within);
     }
 
     /** Two channels that would receive each other's datagrams, or each datagram twice. */

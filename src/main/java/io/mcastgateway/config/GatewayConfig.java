@@ -46,6 +46,13 @@ public interface GatewayConfig {
     @WithDefault("group")
     Bind bind();
 
+    /** Clock rate (Hz) of the timestamps of RTP payload types without a static rate (dynamic types 96-127), for the jitter; static types use RFC 3551's. */
+    @WithDefault("90000")
+    int rtpClockRate();
+
+    /** The silence watchdog: traffic is expected at least this often, or the channel re-joins once and turns silent; unset = off. */
+    Optional<Duration> expectWithin();
+
     /** The channel {@code default}, made of the flat keys above. */
     DefaultChannel defaultChannel();
 
@@ -198,6 +205,12 @@ public interface GatewayConfig {
         /** Receiver bind address, group or any; default: mcast.bind. */
         Optional<Bind> bind();
 
+        /** Clock rate (Hz) of dynamic RTP payload types, for the jitter; default: mcast.rtp-clock-rate. */
+        OptionalInt rtpClockRate();
+
+        /** The silence watchdog: traffic expected at least this often; default: mcast.expect-within (off). */
+        Optional<Duration> expectWithin();
+
         /** The channel's periodic sender. */
         ChannelSender sender();
 
@@ -285,6 +298,10 @@ public interface GatewayConfig {
         /** How often each channel's interface is checked: down or gone turns the channel not ready, up again re-joins. */
         @WithDefault("1s")
         Duration interfaceCheckInterval();
+
+        /** How often each receiving socket's kernel counters are read from /proc/net/udp (drops, buffer). */
+        @WithDefault("5s")
+        Duration kernelCheckInterval();
     }
 
     interface Stream {

@@ -33,6 +33,8 @@ public class Hub {
     private final StreamStats stats;
     // guarded by this
     private final DatagramFrames frames = new DatagramFrames();
+    /** The channels that are silent now, with their status frame. */
+    private final java.util.Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         this.transport = transport;
@@ -72,6 +74,37 @@ public class Hub {
         return event;
     }
 
+    /**
+     * Tells the subscribers that follow {@code channel} that its state changed ({@code silent} or
+     * {@code flowing}), with a {@code status} frame written after what they were given before. A silent
+     * channel's frame is also what a subscriber gets when it subscribes while the silence lasts.
+     */
+    public void status(ChannelSpec channel, String state, long sinceMillis, String reason) {
+        byte[] frame = SseFrames.status(channel.name(), channel.groupText(), state, Timestamps.format(sinceMillis),
+                reason);
+        if (state.equals("silent")) {
+            statuses.put(channel.name(), new Status(channel, frame));
+        } else {
+            statuses.remove(channel.name());
+        }
+        for (Subscriber s : transport.subscribers()) {
+            if (s.wantsStatus(channel.name(), channel.groupText())) {
+                tell(s, frame);
+            }
+        }
+    }
+
+    private static void tell(Subscriber s, byte[] frame) {
+        s.context().runOnContext(v -> {
+            if (s.offer(frame)) {
+                s.flush();
+            }
+        });
+    }
+
+    private record Status(ChannelSpec channel, byte[] frame) {
+    }
+
     /** The end of a batch of {@link #publish}es (one wake-up of a receiving socket): subscribers write now. */
     public void flush() {
         transport.flush();
@@ -83,6 +116,11 @@ public class Hub {
      */
     public void subscribe(Subscriber subscriber, String lastEventId) {
         transport.subscribe(subscriber, lastEventId);
+        for (Status s : statuses.values()) {
+            if (subscriber.wantsStatus(s.channel().name(), s.channel().groupText())) {
+                tell(subscriber, s.frame());
+            }
+        }
     }
 
     public void unsubscribe(Subscriber subscriber) {

@@ -15,6 +15,7 @@ public final class SseFrames {
     public static final String DATAGRAM = "datagram";
     public static final String GAP = "gap";
     public static final String RESET = "reset";
+    public static final String STATUS = "status";
 
     private static final Buffer HEARTBEAT = Buffer.buffer(":\n\n");
 
@@ -89,6 +90,15 @@ public final class SseFrames {
         frame[at++] = '\n';
         frame[at] = '\n';
         return frame;
+    }
+
+    /**
+     * A channel's state changed (the silence watchdog): {@code state} silent or flowing, since when, and
+     * why. Carries no id: it is not an event of the stream and is not replayed.
+     */
+    public static byte[] status(String channel, String group, String state, String since, String reason) {
+        return event(STATUS, new JsonObject().put("channel", channel).put("group", group).put("state", state)
+                .put("since", since).put("reason", reason));
     }
 
     /** The client's Last-Event-ID is from another run of the gateway: what follows starts over. */

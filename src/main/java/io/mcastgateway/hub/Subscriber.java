@@ -12,6 +12,12 @@ public interface Subscriber {
     boolean wants(StreamEvent event);
 
     /**
+     * Whether this subscriber wants the state changes ({@code status} frames) of a channel: it follows
+     * the channel (its filter's channel and group; a source filter does not narrow a channel's status).
+     */
+    boolean wantsStatus(String channel, String group);
+
+    /**
      * Queues a frame that is not a live event (a replayed event, a reset or gap before them); it goes out
      * at the next {@link #flush()}, before any live event {@link #deliver}ed later. Called on the
      * transport's thread: must never block; beyond its buffer a subscriber drops its oldest frames.

@@ -1,6 +1,7 @@
 package io.mcastgateway.metrics;
 
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,6 +12,9 @@ import io.mcastgateway.channel.ChannelSpec;
 import io.mcastgateway.multicast.ChannelTraffic;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.multicast.GroupReceiver;
+import io.mcastgateway.multicast.KernelWatch;
+import io.mcastgateway.stats.ChannelSources;
+import io.mcastgateway.stats.SourceRegistry;
 import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,9 +38,13 @@ public class GatewayMetrics {
     private final MulticastReceiver receiver;
     private final Hub hub;
     private final StreamStats stats;
+    private final KernelWatch kernel;
+    private final SourceRegistry sources;
 
     public GatewayMetrics(MeterRegistry registry, Channels channels, Traffic traffic, MulticastReceiver receiver,
-            Hub hub, StreamStats stats) {
+            Hub hub, StreamStats stats, KernelWatch kernel, SourceRegistry sources) {
+        this.kernel = kernel;
+        this.sources = sources;
         this.registry = registry;
         this.channels = channels;
         this.traffic = traffic;
@@ -61,12 +69,45 @@ public class GatewayMetrics {
                     ChannelTraffic::receiveErrors);
             counter("mcast.rejoins", "Times the channel's group was left and joined again (renewal, interface back)",
                     null, tags, t, ChannelTraffic::rejoins);
+            counter("mcast.channel.silences", "Times the channel turned silent: no datagram for longer than expect-within",
+                    null, tags, t, ChannelTraffic::silences);
+            Gauge.builder("mcast.channel.silent", receiver, r -> silent(r, channel.name()))
+                    .description("1 while the channel is silent (joined, no datagram for longer than expect-within), else 0")
+                    .tags(tags).strongReference(true).register(registry);
+            ChannelSources senders = sources.of(channel.name());
+            health("mcast.ts.packets", "MPEG-TS packets received on the channel", tags, senders,
+                    ChannelSources.Health::tsPackets);
+            health("mcast.ts.continuity.errors", "MPEG-TS continuity counter errors (TR 101 290 1.4), all senders and PIDs",
+                    tags, senders, ChannelSources.Health::continuityErrors);
+            health("mcast.ts.sync.byte.errors", "MPEG-TS packets without the sync byte 0x47 (TR 101 290 1.2)", tags,
+                    senders, ChannelSources.Health::syncByteErrors);
+            health("mcast.ts.sync.losses", "Times an MPEG-TS sender lost sync (TR 101 290 1.1)", tags, senders,
+                    ChannelSources.Health::syncLosses);
+            health("mcast.ts.pat.errors", "MPEG-TS PAT errors: absent over 0.5 s, other table or scrambled on PID 0 (TR 101 290 1.3)",
+                    tags, senders, ChannelSources.Health::patErrors);
+            health("mcast.ts.pmt.errors", "MPEG-TS PMT errors: a PMT the PAT names absent over 0.5 s, or scrambled (TR 101 290 1.5)",
+                    tags, senders, ChannelSources.Health::pmtErrors);
+            Gauge.builder("mcast.rtp.jitter.max", senders, s -> s.health().maxJitterMs())
+                    .description("The largest RTP interarrival jitter (RFC 3550) among the channel's senders now")
+                    .baseUnit("milliseconds").tags(tags).strongReference(true).register(registry);
+            if (channel.receive()) {
+                FunctionCounter.builder("mcast.kernel.drops", kernel, k -> k.drops(channel.name()))
+                        .description("Datagrams the kernel dropped for the channel's socket: its buffer was full"
+                                + " (/proc/net/udp drops); NaN where unknown")
+                        .tags(tags).register(registry);
+                Gauge.builder("mcast.kernel.receive.buffer.granted", kernel, k -> k.granted(channel.name()))
+                        .description("The receive buffer the kernel granted the channel's socket (capped by net.core.rmem_max)")
+                        .baseUnit("bytes").tags(tags).strongReference(true).register(registry);
+            }
             Gauge.builder("mcast.channel.joined", receiver, r -> joined(r, channel.name()))
                     .description("1 while the channel's receiver is bound and joined, else 0")
                     .tags(tags.and("interface", channel.interfaceName()))
                     .strongReference(true)
                     .register(registry);
         }
+        FunctionCounter.builder("mcast.host.udp.rcvbuf.errors", kernel, KernelWatch::hostRcvbufErrors)
+                .description("The host's UDP receive-buffer errors, every socket (RcvbufErrors in /proc/net/snmp and snmp6)")
+                .register(registry);
         Gauge.builder("mcast.sse.subscribers", hub, Hub::subscriberCount)
                 .description("Server-Sent Events streams open now")
                 .strongReference(true)
@@ -120,6 +161,17 @@ public class GatewayMetrics {
             ToDoubleFunction<ChannelTraffic> value) {
         FunctionCounter.builder(name, t, value).description(description).baseUnit(unit).tags(tags)
                 .register(registry);
+    }
+
+    private void health(String name, String description, Tags tags, ChannelSources senders,
+            ToLongFunction<ChannelSources.Health> value) {
+        FunctionCounter.builder(name, senders, s -> value.applyAsLong(s.health())).description(description).tags(tags)
+                .register(registry);
+    }
+
+    private static double silent(MulticastReceiver receiver, String channel) {
+        GroupReceiver r = receiver.receiver(channel);
+        return r != null && r.state() == GroupReceiver.State.JOINED && r.silentSince() != 0 ? 1 : 0;
     }
 
     private static double joined(MulticastReceiver receiver, String channel) {

@@ -15,6 +15,7 @@ public final class ChannelTraffic {
     private final LongAdder sentBytes = new LongAdder();
     private final LongAdder receiveErrors = new LongAdder();
     private final LongAdder rejoins = new LongAdder();
+    private final LongAdder silences = new LongAdder();
 
     void addReceived(int bytes) {
         received.increment();
@@ -32,6 +33,15 @@ public final class ChannelTraffic {
 
     void addRejoin() {
         rejoins.increment();
+    }
+
+    void addSilence() {
+        silences.increment();
+    }
+
+    /** Times the channel turned silent (no datagram for longer than expect-within). */
+    public long silences() {
+        return silences.sum();
     }
 
     public long received() {

@@ -60,6 +60,28 @@ public final class GroupReceiver {
             Duration interfaceCheckInterval) {
     }
 
+    /**
+     * Told by the silence watchdog ({@code expect-within}) when the channel turns silent and when traffic
+     * is back; on the receiver's context.
+     */
+    public interface SilenceListener {
+        /** No datagram since {@code sinceMillis} for longer than expect-within; the receiver re-joined once. */
+        void silent(GroupReceiver receiver, long sinceMillis, String reason);
+
+        /** Datagrams arrive again after {@code silentForMillis} of silence. */
+        void back(GroupReceiver receiver, long silentForMillis);
+    }
+
+    private static final SilenceListener NO_LISTENER = new SilenceListener() {
+        @Override
+        public void silent(GroupReceiver receiver, long sinceMillis, String reason) {
+        }
+
+        @Override
+        public void back(GroupReceiver receiver, long silentForMillis) {
+        }
+    };
+
     /** What the interface check saw: whether the interface exists, is usable, its index and why not. */
     record InterfaceStatus(NetworkInterface nic, boolean usable, int index, String problem) {
     }
@@ -86,6 +108,13 @@ public final class GroupReceiver {
     private long retryTimer = -1;
     private long rejoinTimer = -1;
     private long checkTimer = -1;
+    private long watchTimer = -1;
+    private SilenceListener silence = NO_LISTENER;
+    /** The watchdog's last look: the channel's received count, and when it last changed. */
+    private long watchedCount = -1;
+    private long lastTrafficAt;
+    /** When the channel's silence began (its last datagram), 0 while it is not silent. */
+    private volatile long silentSince;
     private boolean checking;
     /** The attempt under way (binding, joining), or null: there is at most one, whatever asks for another. */
     private Future<Void> attempting;
@@ -127,10 +156,22 @@ public final class GroupReceiver {
      * From then on the interface is watched and the membership renewed.
      */
     Future<Void> start(DatagramSink sink) {
+        return start(sink, NO_LISTENER);
+    }
+
+    /** {@link #start(DatagramSink)}, telling {@code silence} what the watchdog sees (with expect-within set). */
+    Future<Void> start(DatagramSink sink, SilenceListener silence) {
         this.sink = sink;
+        this.silence = silence;
         Promise<Void> first = Promise.promise();
         context.runOnContext(v -> {
             checkTimer = vertx.setPeriodic(settings.interfaceCheckInterval().toMillis(), id -> checkInterface());
+            Duration expect = channel.checks().expectWithin();
+            if (expect != null) {
+                lastTrafficAt = System.currentTimeMillis();
+                long period = Math.max(25, Math.min(1000, expect.toMillis() / 4));
+                watchTimer = vertx.setPeriodic(period, id -> watch(expect.toMillis()));
+            }
             if (!settings.rejoinInterval().isZero()) {
                 rejoinTimer = vertx.setPeriodic(settings.rejoinInterval().toMillis(), id -> {
                     if (state == State.JOINED) {
@@ -270,6 +311,46 @@ public final class GroupReceiver {
         state = State.WAITING;
     }
 
+    /**
+     * The silence watchdog, on the context a few times per expect-within: no datagram for longer than
+     * that while joined, and the channel turns silent (counted, logged, told), and re-joins once, since a
+     * lost membership is the usual cause; the first datagram after it ends the silence. While the
+     * receiver is not joined its own state says why nothing arrives, and the watch waits for the join.
+     */
+    private void watch(long expectMillis) {
+        long now = System.currentTimeMillis();
+        long n = traffic.received();
+        if (n != watchedCount) {
+            watchedCount = n;
+            lastTrafficAt = now;
+            long since = silentSince;
+            if (since != 0) {
+                silentSince = 0;
+                LOG.infof("Channel %s: traffic is back after %d ms of silence", channel.name(), now - since);
+                silence.back(this, now - since);
+            }
+            return;
+        }
+        if (state != State.JOINED) {
+            lastTrafficAt = now;
+            return;
+        }
+        if (silentSince == 0 && now - lastTrafficAt >= expectMillis) {
+            silentSince = lastTrafficAt;
+            traffic.addSilence();
+            String reason = "no datagram for " + Duration.ofMillis(expectMillis).toString().substring(2).toLowerCase()
+                    + " (expect-within); re-joined once";
+            LOG.warnf("Channel %s is silent: %s", channel, reason);
+            rejoin("silent for longer than expect-within");
+            silence.silent(this, silentSince, reason);
+        }
+    }
+
+    /** When the channel's silence began (its last datagram); 0 while it is not silent (or not watched). */
+    public long silentSince() {
+        return silentSince;
+    }
+
     /** Runs on the context every interface-check interval; the check itself runs on a worker. */
     private void checkInterface() {
         if (checking || state == State.CLOSED) {
@@ -401,12 +482,12 @@ public final class GroupReceiver {
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             state = State.CLOSED;
-            for (long timer : new long[] { retryTimer, rejoinTimer, checkTimer }) {
+            for (long timer : new long[] { retryTimer, rejoinTimer, checkTimer, watchTimer }) {
                 if (timer >= 0) {
                     vertx.cancelTimer(timer);
                 }
             }
-            retryTimer = rejoinTimer = checkTimer = -1;
+            retryTimer = rejoinTimer = checkTimer = watchTimer = -1;
             DatagramSocket s = socket;
             if (s == null) {
                 stopped.complete();

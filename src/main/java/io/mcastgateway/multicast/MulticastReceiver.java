@@ -103,7 +103,7 @@ public class MulticastReceiver {
                 public void batchEnd() {
                     hub.flush();
                 }
-            });
+            }, silence);
         }).toList();
         try {
             Future.join(joins).toCompletionStage().toCompletableFuture()
@@ -130,6 +130,20 @@ public class MulticastReceiver {
             summaryTimer = vertx.setPeriodic(config.receiver().logInterval().toMillis(), id -> logSummary());
         }
     }
+
+    /** The silence watchdog's news, as {@code status} events on the stream. */
+    private final GroupReceiver.SilenceListener silence = new GroupReceiver.SilenceListener() {
+        @Override
+        public void silent(GroupReceiver receiver, long sinceMillis, String reason) {
+            hub.status(receiver.channel(), "silent", sinceMillis, reason);
+        }
+
+        @Override
+        public void back(GroupReceiver receiver, long silentForMillis) {
+            hub.status(receiver.channel(), "flowing", System.currentTimeMillis(),
+                    "traffic is back after " + silentForMillis + " ms of silence");
+        }
+    };
 
     void stop(@Observes ShutdownEvent event) {
         if (summaryTimer >= 0) {

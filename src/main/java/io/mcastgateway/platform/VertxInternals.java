@@ -139,6 +139,43 @@ public final class VertxInternals {
     }
 
     /**
+     * The kernel's inode of a Vert.x datagram socket (what {@code /proc/net/udp} lists it by), or -1
+     * when it can't be found: the JDK channel below Netty's NIO channel, its file descriptor (the JDK's
+     * private {@code fdVal}, read with {@code sun.misc.Unsafe}: {@code sun.nio.ch} is not open), and the
+     * {@code socket:[inode]} link of {@code /proc/self/fd/<fd>} (Linux only). Blocking (reads /proc):
+     * call it off the event loop.
+     */
+    public static long socketInode(DatagramSocket socket) {
+        try {
+            Object jdk = JAVA_CHANNEL == null ? null : JAVA_CHANNEL.invoke(channel(socket));
+            if (jdk == null || UNSAFE == null) {
+                return -1;
+            }
+            Field fdVal = jdk.getClass().getDeclaredField("fdVal");
+            int fd = UNSAFE.getInt(jdk, UNSAFE.objectFieldOffset(fdVal));
+            String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+            if (!link.startsWith("socket:[") || !link.endsWith("]")) {
+                return -1;
+            }
+            return Long.parseLong(link.substring(8, link.length() - 1));
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return (sun.misc.Unsafe) field.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * The event bus's map of addresses to local consumers, or null when it cannot be read: Vert.x has no
      * public way to ask whether an address has a consumer.
      */

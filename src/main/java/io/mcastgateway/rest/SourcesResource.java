@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -28,6 +29,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.mcastgateway.stats.ChannelSources;
 import io.mcastgateway.stats.ChannelSourcesView;
 import io.mcastgateway.stats.SourceRegistry;
+import io.mcastgateway.stats.SourceView;
 
 /**
  * {@code GET /api/sources}: every sender of every channel, with loss, duplicate and reorder counts.
@@ -59,7 +61,12 @@ public class SourcesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "sources", summary = "Every sender per channel: datagrams, rate, lost, duplicated, reordered, restarts")
+    @Operation(operationId = "sources", summary = "Every sender per channel: datagrams, rate, bitrate, loss, RTP jitter, MPEG-TS checks",
+            description = "Loss, duplicates and reordering come from the datagrams' sequence numbers (the gateway's JSON"
+                    + " seq, or RTP's). RTP senders have the interarrival jitter of RFC 3550 in milliseconds. Senders of"
+                    + " MPEG-TS (whole 188-byte packets, bare or RTP payload type 33) have ts: the priority 1 checks of"
+                    + " ETSI TR 101 290 (sync loss, sync byte, PAT, continuity counter, PMT) and their bitrate; the"
+                    + " figures per PID are at /api/sources/{channel}/{source}.")
     public Response sources(@QueryParam("channel") String channel) {
         ChannelAccess allowed = Access.toRead(access, identity);
         List<String> visible = allowed.visible(registry.all().keySet());
@@ -97,6 +104,31 @@ public class SourcesResource {
             }
         }
         return Response.ok(views).build();
+    }
+
+    @GET
+    @Path("{channel}/{source}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "source", summary = "One sender of a channel, with its MPEG-TS figures per PID",
+            description = "source is the sender as /api/sources shows it (ip:port, IPv6 as [ip]:port), URL-encoded."
+                    + " Only the gateway that receives the channel counts per PID: an SSE replica answers 404.")
+    public Response source(@PathParam("channel") String channel, @PathParam("source") String source) {
+        ChannelAccess allowed = Access.toRead(access, identity);
+        ChannelSources s = registry.of(channel);
+        if (s == null) {
+            return Response.status(404).entity(Map.of("error", "no channel " + channel)).build();
+        }
+        if (!allowed.maySubscribe(channel)) {
+            return Response.status(403).entity(Map.of("error", "this credential may not watch channel " + channel))
+                    .build();
+        }
+        SourceView view = s.source(source, System.currentTimeMillis());
+        if (view == null) {
+            boolean here = channels.byName(channel).map(ChannelSpec::receive).orElse(false);
+            return Response.status(404).entity(Map.of("error", "no sender " + source + " on channel " + channel
+                    + (here ? "" : ": this gateway does not receive the channel (ask the one that does)"))).build();
+        }
+        return Response.ok(view).build();
     }
 
 }

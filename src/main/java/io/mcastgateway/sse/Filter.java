@@ -46,6 +46,11 @@ record Filter(Set<String> channels, String group, String source) {
         return filter;
     }
 
+    /** Whether a channel's status concerns this filter: its channel and group (not its source). */
+    boolean followsChannel(String channel, String groupOfChannel) {
+        return (channels == null || channels.contains(channel)) && (group == null || group.equals(groupOfChannel));
+    }
+
     private static Predicate<StreamEvent> matchOne(String channel) {
         return e -> e.channel().equals(channel);
     }

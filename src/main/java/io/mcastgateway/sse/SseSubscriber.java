@@ -47,6 +47,7 @@ final class SseSubscriber implements Subscriber {
     private final Context context;
     private final HttpServerResponse response;
     private final Predicate<StreamEvent> filter;
+    private final Filter channelFilter;
     private final String description;
     private final String remote;
     private final String connectedAt = Timestamps.format(System.currentTimeMillis());
@@ -89,6 +90,7 @@ final class SseSubscriber implements Subscriber {
         this.connection = connection;
         this.response = response;
         this.filter = filter.predicate();
+        this.channelFilter = filter;
         this.description = filter.description();
         this.remote = remote;
         this.stats = stats;
@@ -105,6 +107,11 @@ final class SseSubscriber implements Subscriber {
     @Override
     public boolean wants(StreamEvent event) {
         return !closed && filter.test(event);
+    }
+
+    @Override
+    public boolean wantsStatus(String channel, String group) {
+        return !closed && channelFilter.followsChannel(channel, group);
     }
 
     @Override

@@ -17,14 +17,21 @@ public final class Sequence {
         JSON, RTP
     }
 
+    /** How many numbers {@link #parse} writes. */
+    public static final int FIELDS = 6;
+
     private static final byte[] JSON_START = { '{', '"', 's', 'e', 'q', '"' };
 
     private Sequence() {
     }
 
     /**
-     * Parses {@code data}'s readable bytes into {@code out}: {@code out[0]} the sequence number,
-     * {@code out[1]} the RTP SSRC (0 for JSON). Returns the format, or null when there is none.
+     * Parses {@code data}'s readable bytes into {@code out} (at least {@value #FIELDS} long):
+     * {@code out[0]} the sequence number, {@code out[1]} the RTP SSRC (0 for JSON); for RTP also
+     * {@code out[2]} the timestamp, {@code out[3]} the payload type, {@code out[4]} where the payload
+     * starts (after the CSRCs and any header extension) and {@code out[5]} its length (without padding),
+     * or -1 and 0 when the header's lengths don't fit the datagram. Returns the format, or null when
+     * there is none.
      */
     public static Format parse(ByteBuf data, long[] out) {
         int at = data.readerIndex();
@@ -73,6 +80,18 @@ public final class Sequence {
         }
         out[0] = data.getUnsignedShort(at + 2);
         out[1] = data.getUnsignedInt(at + 8);
+        out[2] = data.getUnsignedInt(at + 4);
+        out[3] = payloadType;
+        int start = at + 12 + 4 * (first & 0x0f);
+        int end = at + size;
+        if ((first & 0x10) != 0 && start + 4 <= end) { // header extension: 4 bytes and its length in words
+            start += 4 + 4 * data.getUnsignedShort(start + 2);
+        }
+        if ((first & 0x20) != 0 && end > start) { // padding: its count is the last byte
+            end -= data.getUnsignedByte(end - 1);
+        }
+        out[4] = start <= end ? start - at : -1;
+        out[5] = start <= end ? end - start : 0;
         return Format.RTP;
     }
 

@@ -17,7 +17,8 @@ public class SourceRegistry {
 
     public SourceRegistry(Channels channels, GatewayConfig config) {
         for (ChannelSpec channel : channels.all()) {
-            byChannel.put(channel.name(), new ChannelSources(channel.name(), config.sources().max()));
+            byChannel.put(channel.name(), new ChannelSources(channel.name(), config.sources().max(),
+                    channel.checks().rtpClockRate()));
         }
     }
 

@@ -47,7 +47,12 @@ public final class SourceStats {
     /** Bit i: number highest - i was seen. */
     private final long[] window = new long[WINDOW / 64];
     private final long[] perSecond = new long[RATE_SECONDS];
+    private final long[] bytesPerSecond = new long[RATE_SECONDS];
     private long second;
+    /** RTP only: the interarrival jitter; made at the first RTP datagram. */
+    Jitter jitter;
+    /** MPEG-TS only (bare or RTP payload type 33): made when the payload is first recognised as TS. */
+    TsAnalyser ts;
 
     SourceStats(String ip, String source, long now) {
         this.ip = ip;
@@ -79,14 +84,25 @@ public final class SourceStats {
         if (s != second) {
             for (long t = second + 1; t <= s && t <= second + RATE_SECONDS; t++) {
                 perSecond[(int) (t % RATE_SECONDS)] = 0;
+                bytesPerSecond[(int) (t % RATE_SECONDS)] = 0;
             }
             second = s;
         }
         perSecond[(int) (s % RATE_SECONDS)]++;
+        bytesPerSecond[(int) (s % RATE_SECONDS)] += size;
     }
 
     /** Datagrams per second over the last complete seconds. */
     double rate(long now) {
+        return perSecond(perSecond, now);
+    }
+
+    /** Payload bits per second over the last complete seconds. */
+    double bitrate(long now) {
+        return perSecond(bytesPerSecond, now) * 8;
+    }
+
+    private double perSecond(long[] counts, long now) {
         long s = now / 1000;
         long sum = 0;
         int seconds = 0;
@@ -94,10 +110,18 @@ public final class SourceStats {
             if (t > second || t < second - RATE_SECONDS + 1 || t < firstSeen / 1000) {
                 continue;
             }
-            sum += perSecond[(int) (t % RATE_SECONDS)];
+            sum += counts[(int) (t % RATE_SECONDS)];
             seconds++;
         }
         return seconds == 0 ? 0 : (double) sum / seconds;
+    }
+
+    /** One RTP packet's timestamp, for the jitter; after {@link #sequence}, which tells a restart. */
+    void rtpTimestamp(long timestamp, long arrivalNanos, int clockRate) {
+        if (jitter == null) {
+            jitter = new Jitter();
+        }
+        jitter.packet(timestamp, arrivalNanos, clockRate);
     }
 
     /** One sequenced datagram. */
@@ -120,6 +144,9 @@ public final class SourceStats {
         if (highest < 0 || restart || n < 0) {
             if (highest >= 0) {
                 restarts++;
+                if (jitter != null) {
+                    jitter.restart();
+                }
             }
             java.util.Arrays.fill(window, 0);
             highest = Math.max(n, 0);

@@ -14,8 +14,12 @@ import java.time.Instant;
  * @param duplicated datagrams whose number had already arrived
  * @param reordered datagrams that arrived after a higher number
  * @param restarts times the sender started its sequence over (not counted as loss)
+ * @param bitrate payload bits per second over the last complete seconds (up to 4)
+ * @param jitterMs RTP only: the interarrival jitter (RFC 3550) in milliseconds, else null
+ * @param rtpClockRate RTP only: the timestamp clock the jitter is measured in (Hz), else null
+ * @param ts MPEG-TS only (bare, or RTP payload type 33): the TR 101 290 priority 1 checks, else null
  */
 public record SourceView(String channel, String source, long datagrams, long bytes, double ratePerSecond,
-        String format, Long lastSeq, Long lost, Long duplicated, Long reordered, Long restarts, Instant firstSeen,
-        Instant lastSeen) {
+        String format, Long lastSeq, Long lost, Long duplicated, Long reordered, Long restarts, double bitrate,
+        Double jitterMs, Integer rtpClockRate, TsView ts, Instant firstSeen, Instant lastSeen) {
 }

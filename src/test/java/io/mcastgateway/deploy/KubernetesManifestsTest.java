@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.mcastgateway.config.GatewayConfig;
@@ -38,7 +41,9 @@ import io.smallrye.config.WithName;
  * The Kubernetes manifests, rendered by {@code kubectl kustomize} (base and every overlay), checked
  * against the running application: probe paths answer, the port is the app's, every MCAST_* name is a
  * real setting, the pod is unprivileged and holds no service-account token, credentials come only from
- * Secrets, and the image is the one docs/operations.md builds.
+ * Secrets, and the image is the one docs/operations.md builds. The alert rules: the monitoring overlay's
+ * PrometheusRule and the plain rules file hold the same groups, name only metrics the gateway serves, and
+ * pass {@code promtool check rules} and their unit tests.
  */
 @QuarkusTest
 class KubernetesManifestsTest {
@@ -49,6 +54,53 @@ class KubernetesManifestsTest {
     private static final Pattern CREDENTIAL = Pattern.compile("MCAST_\\w*TOKEN|\\w*SECRET|\\w*PASSWORD");
     /** A password in a URL, e.g. QUARKUS_REDIS_HOSTS=redis://user:password@host. */
     private static final Pattern PASSWORD_IN_URL = Pattern.compile("://[^/@]*:[^/@]*@");
+
+    /** The alert rules for a Prometheus without the operator; the same groups as the PrometheusRule. */
+    private static final Path RULES = Path.of("deploy/prometheus/mcast-gateway-rules.yml");
+    /** promtool's unit tests of {@link #RULES}. */
+    private static final Path RULE_TESTS = Path.of("deploy/prometheus/mcast-gateway-rules.test.yml");
+    /**
+     * Every mcast_* metric the gateway serves at /q/metrics, with its labels (Prometheus adds job and
+     * instance): what an alert may name. The test below checks it against the running gateway, and
+     * docs/operations.md's table lists each.
+     */
+    static final Map<String, Set<String>> GATEWAY_METRICS = Map.ofEntries(
+            Map.entry("mcast_datagrams_received_total", Set.of("channel", "group")),
+            Map.entry("mcast_received_bytes_total", Set.of("channel", "group")),
+            Map.entry("mcast_datagrams_sent_total", Set.of("channel", "group")),
+            Map.entry("mcast_sent_bytes_total", Set.of("channel", "group")),
+            Map.entry("mcast_receive_errors_total", Set.of("channel", "group")),
+            Map.entry("mcast_rejoins_total", Set.of("channel", "group")),
+            Map.entry("mcast_channel_joined", Set.of("channel", "group", "interface")),
+            Map.entry("mcast_sse_subscribers", Set.of()),
+            Map.entry("mcast_sse_events_delivered_total", Set.of()),
+            Map.entry("mcast_sse_events_dropped_total", Set.of()),
+            Map.entry("mcast_sse_rejected_total", Set.of()),
+            Map.entry("mcast_replay_events", Set.of()),
+            Map.entry("mcast_transport_appended_total", Set.of("transport")),
+            Map.entry("mcast_transport_dropped_total", Set.of("transport")),
+            Map.entry("mcast_transport_standby_total", Set.of("transport")),
+            Map.entry("mcast_transport_skipped_total", Set.of("transport")),
+            Map.entry("mcast_transport_refused_sends_total", Set.of("transport")),
+            Map.entry("mcast_transport_up", Set.of("transport")),
+            Map.entry("mcast_transport_writing", Set.of("transport", "channel")),
+            // stream health (issue 28)
+            Map.entry("mcast_ts_packets_total", Set.of("channel", "group")),
+            Map.entry("mcast_ts_continuity_errors_total", Set.of("channel", "group")),
+            Map.entry("mcast_ts_sync_byte_errors_total", Set.of("channel", "group")),
+            Map.entry("mcast_ts_sync_losses_total", Set.of("channel", "group")),
+            Map.entry("mcast_ts_pat_errors_total", Set.of("channel", "group")),
+            Map.entry("mcast_ts_pmt_errors_total", Set.of("channel", "group")),
+            Map.entry("mcast_rtp_jitter_max_milliseconds", Set.of("channel", "group")),
+            Map.entry("mcast_kernel_drops_total", Set.of("channel", "group")),
+            Map.entry("mcast_kernel_receive_buffer_granted_bytes", Set.of("channel", "group")),
+            Map.entry("mcast_host_udp_rcvbuf_errors_total", Set.of()),
+            Map.entry("mcast_channel_silent", Set.of("channel", "group")),
+            Map.entry("mcast_channel_silences_total", Set.of("channel", "group")));
+    /** Served with mcast.transport=redis only; this test runs the local transport. */
+    private static final Set<String> REDIS_ONLY = Set.of("mcast_transport_writing");
+    /** Labels Prometheus adds to every series it scrapes. */
+    private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
     private static Map<String, List<JsonNode>> rendered;
 
@@ -322,6 +374,175 @@ class KubernetesManifestsTest {
         String file = Path.of(mount.path("mountPath").asText()).relativize(keyFile).toString();
         assertThat(secret.path("items")).as(secret + ": a key projected as " + file)
                 .anyMatch(item -> item.path("path").asText().equals(file) && !item.path("key").asText().isBlank());
+    }
+
+    @Test
+    void shouldRenderThePrometheusRuleOfTheAlertsInTheMonitoringOverlay() {
+        JsonNode rule = prometheusRule();
+        assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.path("metadata").path("name").asText()).isEqualTo("mcast-gateway");
+        List<String> groups = new ArrayList<>();
+        rule.path("spec").path("groups").forEach(g -> groups.add(g.path("name").asText()));
+        assertThat(groups).isNotEmpty().doesNotHaveDuplicates().allMatch(name -> !name.isBlank());
+        List<JsonNode> rules = alertRules(rule.path("spec"));
+        assertThat(rules.stream().map(r -> r.path("alert").asText())).doesNotHaveDuplicates().contains("McastKernelDrops",
+                "McastHostUdpReceiveBufferErrors", "McastTsContinuityErrors", "McastTsPatErrors", "McastTsPmtErrors",
+                "McastChannelSilent");
+        for (JsonNode r : rules) {
+            String alert = r.path("alert").asText();
+            assertThat(alert).as("every rule is an alert (no recording rules): " + r).matches("Mcast[A-Za-z]+");
+            assertThat(r.path("expr").asText()).as(alert + " expr").isNotBlank();
+            assertThat(r.path("for").asText("0s")).as(alert + " for").matches("\\d+[smh]");
+            assertThat(r.path("labels").path("severity").asText()).as(alert + " severity").isIn("critical", "warning", "info");
+            assertThat(r.path("annotations").path("summary").asText()).as(alert + " summary").isNotBlank();
+            assertThat(r.path("annotations").path("description").asText()).as(alert + " description").isNotBlank();
+        }
+        JsonNode drops = rules.stream().filter(r -> r.path("alert").asText().equals("McastKernelDrops")).findFirst().orElseThrow();
+        assertThat(drops.path("expr").asText()).contains("mcast_kernel_drops_total");
+        assertThat(drops.path("annotations").path("description").asText()).as("what to change")
+                .contains("net.core.rmem_max", "mcast.receiver.receive-buffer-size");
+        // the other overlays stay without it: the operator's CRDs are not everywhere
+        rendered.forEach((dir, docs) -> assertThat(docs.stream().filter(d -> d.path("kind").asText().equals("PrometheusRule")))
+                .as(dir).hasSize(dir.endsWith("overlays/monitoring") ? 1 : 0));
+    }
+
+    @Test
+    void shouldKeepThePlainRulesFileEqualToThePrometheusRulesGroups() throws IOException {
+        JsonNode plain = YAML.readTree(RULES.toFile());
+        List<String> fields = new ArrayList<>();
+        plain.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as(RULES + ": a Prometheus rules file").containsExactly("groups");
+        // equal as YAML data (kustomize orders each mapping's keys), shown as text when not
+        JsonNode groups = prometheusRule().path("spec").path("groups");
+        assertThat(plain.path("groups").equals(groups)).as(RULES + " holds the groups of the monitoring overlay's"
+                + " PrometheusRule (deploy/kubernetes/overlays/monitoring/prometheus-rule.yaml): change both.\n"
+                + RULES + ":\n" + plain.path("groups").toPrettyString() + "\nPrometheusRule:\n" + groups.toPrettyString())
+                .isTrue();
+    }
+
+    @Test
+    void shouldAlertOnlyOnMetricsTheGatewayServesAndOnlyWithTheirLabels() {
+        assertThat(metricNames("sum by (channel) (rate(mcast_a_total{channel=\"x\", le=\"1e3\"}[5m])) > 1e3"
+                + " and ignoring (interface) mcast_b == 1 unless on (group) max_over_time(mcast_c[1h:5m]) offset 1h"))
+                .containsExactlyInAnyOrder("mcast_a_total", "mcast_b", "mcast_c");
+        for (JsonNode r : alertRules(prometheusRule().path("spec"))) {
+            String alert = r.path("alert").asText();
+            String expr = r.path("expr").asText();
+            Set<String> metrics = metricNames(expr);
+            assertThat(metrics).as(alert + ": metrics of " + expr).isNotEmpty().allMatch(GATEWAY_METRICS::containsKey,
+                    "served by the gateway (GATEWAY_METRICS)");
+            // the labels the annotations name are on the alert: those the expression keeps
+            Set<String> labels = new HashSet<>();
+            Matcher by = Pattern.compile("\\b(?:sum|min|max|avg|count)\\s+by\\s*\\(([^)]*)\\)").matcher(expr);
+            if (by.find()) {
+                for (String label : by.group(1).split(",")) {
+                    labels.add(label.trim());
+                }
+            } else {
+                labels.addAll(TARGET_LABELS);
+                labels.addAll(metrics.stream().map(GATEWAY_METRICS::get)
+                        .reduce((a, b) -> a.stream().filter(b::contains).collect(java.util.stream.Collectors.toSet())).orElseThrow());
+            }
+            r.path("annotations").forEach(text -> {
+                Matcher used = Pattern.compile("\\$labels\\.(\\w+)").matcher(text.asText());
+                while (used.find()) {
+                    assertThat(labels).as(alert + ": $labels." + used.group(1) + " in " + text.asText()).contains(used.group(1));
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldListEveryMetricTheGatewayServesWithItsLabelsAndDocumentIt() throws IOException {
+        String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Map<String, Set<String>> served = new HashMap<>();
+        Matcher sample = Pattern.compile("(?m)^(mcast_\\w+)(?:\\{([^}]*)\\})? \\S+$").matcher(metrics);
+        while (sample.find()) {
+            Set<String> labels = new TreeSet<>();
+            Matcher label = Pattern.compile("(\\w+)=\"(?:[^\"\\\\]|\\\\.)*\"").matcher(sample.group(2) == null ? "" : sample.group(2));
+            while (label.find()) {
+                labels.add(label.group(1));
+            }
+            served.put(sample.group(1), labels);
+        }
+        assertThat(served).as("mcast_* in /q/metrics").isNotEmpty();
+        served.forEach((name, labels) -> assertThat(GATEWAY_METRICS.get(name)).as(name + ": in GATEWAY_METRICS, with its labels")
+                .isEqualTo(labels));
+        Set<String> missing = new TreeSet<>(GATEWAY_METRICS.keySet());
+        missing.removeAll(served.keySet());
+        assertThat(missing).as("listed in GATEWAY_METRICS but not served").isSubsetOf(REDIS_ONLY);
+        String operations = Files.readString(Path.of("docs/operations.md"));
+        assertThat(GATEWAY_METRICS.keySet()).as("in docs/operations.md's table of metrics")
+                .allMatch(name -> operations.contains("| `" + name + "` |"));
+        for (JsonNode r : alertRules(YAML.readTree(RULES.toFile()))) {
+            assertThat(operations).as("docs/operations.md explains the alert").contains("`" + r.path("alert").asText() + "`");
+        }
+    }
+
+    @Test
+    void shouldUnitTestEveryAlertFiring() throws IOException {
+        JsonNode tests = YAML.readTree(RULE_TESTS.toFile());
+        assertThat(tests.path("rule_files").toString()).contains(RULES.getFileName().toString());
+        Set<String> fired = new TreeSet<>();
+        tests.path("tests").forEach(t -> t.path("alert_rule_test").forEach(a -> {
+            if (!a.path("exp_alerts").isEmpty()) {
+                fired.add(a.path("alertname").asText());
+            }
+        }));
+        assertThat(fired).as(RULE_TESTS + ": alerts a test expects to fire")
+                .containsAll(alertRules(YAML.readTree(RULES.toFile())).stream().map(r -> r.path("alert").asText()).toList());
+    }
+
+    @Test
+    void shouldPassPromtoolsChecksAndTheRulesUnitTests() throws IOException {
+        Tools.require("KubernetesManifestsTest (alert rules)", Tools.missingCommands("promtool"));
+        // the PrometheusRule's groups as kustomize renders them, as a rules file
+        Path operatorRules = Path.of("target/prometheus-rule-groups.yml");
+        Files.createDirectories(operatorRules.getParent());
+        ObjectNode file = YAML.createObjectNode();
+        file.set("groups", prometheusRule().path("spec").path("groups"));
+        YAML.writeValue(operatorRules.toFile(), file);
+        String checked = Commands.run(List.of("promtool", "check", "rules", RULES.toString(), operatorRules.toString()),
+                Map.of(), new byte[0], 60);
+        assertThat(checked).contains("SUCCESS").doesNotContain("FAILED");
+        String tested = Commands.run(List.of("promtool", "test", "rules", RULE_TESTS.toString()), Map.of(), new byte[0], 60);
+        assertThat(tested).contains("SUCCESS").doesNotContain("FAILED");
+    }
+
+    /** The PrometheusRule of the monitoring overlay, as rendered. */
+    private static JsonNode prometheusRule() {
+        List<JsonNode> docs = rendered.get(KUBERNETES.resolve("overlays/monitoring").toString());
+        assertThat(docs).as("the monitoring overlay").isNotNull();
+        return one(docs, "PrometheusRule");
+    }
+
+    /** The rules of every group of a rules file or a PrometheusRule's spec. */
+    private static List<JsonNode> alertRules(JsonNode groupsHolder) {
+        List<JsonNode> rules = new ArrayList<>();
+        groupsHolder.path("groups").forEach(g -> g.path("rules").forEach(rules::add));
+        assertThat(rules).as("alert rules").isNotEmpty();
+        return rules;
+    }
+
+    /**
+     * The metric names a PromQL expression selects: its identifiers without strings, label matchers,
+     * ranges, label lists (by, on, ...), function names, keywords and numbers.
+     */
+    static Set<String> metricNames(String expr) {
+        String e = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("\\{[^}]*\\}", "")
+                .replaceAll("\\[[^\\]]*\\]", "")
+                .replaceAll("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "")
+                .replaceAll("\\boffset\\s+\\w+", "");
+        Set<String> keywords = Set.of("and", "or", "unless", "bool", "inf", "nan");
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?").matcher(e);
+        while (m.find()) {
+            if (m.group(2) == null && !keywords.contains(m.group(1).toLowerCase())) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     /**

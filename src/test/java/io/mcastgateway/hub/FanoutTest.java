@@ -184,6 +184,11 @@ class FanoutTest {
         }
 
         @Override
+        public boolean wantsStatus(String channel, String group) {
+            return true;
+        }
+
+        @Override
         public boolean offer(byte[] frame) {
             throw new AssertionError("live events are delivered, not offered");
         }

@@ -79,6 +79,11 @@ public class HubBenchmark {
         }
 
         @Override
+        public boolean wantsStatus(String channel, String group) {
+            return false;
+        }
+
+        @Override
         public boolean offer(byte[] frame) {
             last = frame;
             return false;

@@ -123,6 +123,24 @@ class VertxInternalsTest {
     }
 
     @Test
+    void shouldFindTheKernelsInodeOfABoundDatagramSocket() throws Exception {
+        DatagramSocket socket = vertx.createDatagramSocket();
+        try {
+            socket.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            long inode = VertxInternals.socketInode(socket);
+            assertThat(inode).as("the JDK channel's fdVal and /proc/self/fd").isPositive();
+            int port = socket.localAddress().port();
+            String local = String.format("0100007F:%04X", port);
+            boolean listed = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/udp")).stream()
+                    .map(l -> l.trim().split("\\s+"))
+                    .anyMatch(f -> f.length > 12 && f[1].equals(local) && f[9].equals(Long.toString(inode)));
+            assertThat(listed).as("/proc/net/udp lists 127.0.0.1:" + port + " with inode " + inode).isTrue();
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Test
     void shouldSeeWhichEventBusAddressesHaveConsumers() throws Exception {
         Map<?, ?> consumers = VertxInternals.consumers(vertx.eventBus());
         assertThat(consumers).as("the event bus's field 'handlerMap' (Vert.x moved it)").isNotNull();

@@ -1,0 +1,117 @@
+package io.mcastgateway.multicast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.StreamHealth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A receiver made slow on purpose (its event loop stalled for 2 s) while a burst bigger than its
+ * kernel buffer arrives: the gateway shows the drops /proc/net/udp shows for that socket, and every
+ * datagram sent is either received or dropped.
+ */
+@QuarkusTest
+@TestProfile(StreamHealth.class)
+class KernelDropsTest {
+
+    private static final int BURST = 8000;
+
+    @Inject
+    MulticastReceiver receivers;
+
+    @Test
+    void shouldShowTheKernelsDropsOfTheChannelsSocket() throws Exception {
+        await().atMost(Duration.ofSeconds(5)).until(() -> kernel().getString("status").equals("ok"));
+        JsonPath before = kernel();
+        long dropsBefore = before.getLong("drops");
+        long receivedBefore = tv().getLong("received");
+        assertThat(before.getInt("receiveBufferRequested")).isEqualTo(4194304);
+        assertThat(before.getInt("receiveBufferGranted")).as("capped by net.core.rmem_max")
+                .isEqualTo(Math.min(4194304, rmemMax()));
+        assertThat(before.getLong("hostRcvbufErrors")).isNotNull();
+
+        CountDownLatch stalled = new CountDownLatch(1);
+        receivers.receiver("tv").onContext(() -> {
+            stalled.countDown();
+            try {
+                Thread.sleep(2000); // the receiving event loop reads nothing meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(stalled.await(5, TimeUnit.SECONDS)).isTrue();
+        byte[] payload = new byte[1316];
+        try (DatagramSocket sender = Multicast.sender()) {
+            for (int i = 0; i < BURST; i++) {
+                Multicast.sendTo(sender, payload, StreamHealth.TV, StreamHealth.TV_PORT);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> kernel().getLong("drops") - dropsBefore
+                + tv().getLong("received") - receivedBefore == BURST);
+        long drops = kernel().getLong("drops") - dropsBefore;
+        assertThat(drops).as("a burst bigger than the buffer").isPositive();
+        assertThat(kernel().getLong("drops")).as("what /proc/net/udp says of the socket")
+                .isEqualTo(procDrops(StreamHealth.TV, StreamHealth.TV_PORT));
+        assertThat(kernel().getBoolean("dropsRising")).isTrue();
+        assertThat(kernel().getString("lastDropAt")).isNotNull();
+        assertThat(metric("mcast_kernel_drops_total")).isEqualTo(kernel().getLong("drops"));
+    }
+
+    /** The drops of the one socket bound to group:port, read from /proc/net/udp by the test itself. */
+    private static long procDrops(String group, int port) throws Exception {
+        String[] b = group.split("\\.");
+        String local = String.format(Locale.ROOT, "%02X%02X%02X%02X:%04X", Integer.parseInt(b[3]), Integer.parseInt(b[2]),
+                Integer.parseInt(b[1]), Integer.parseInt(b[0]), port);
+        long found = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 12 && f[1].equals(local)) {
+                assertThat(found).as("one socket bound to " + local).isEqualTo(-1);
+                found = Long.parseLong(f[f.length - 1]);
+            }
+        }
+        return found;
+    }
+
+    private static int rmemMax() throws Exception {
+        // read by lines: procfs answers a read at an offset past the first read's with nothing
+        return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).trim());
+    }
+
+    private static JsonPath tv() {
+        return new JsonPath(given().get("/api/channels").then().statusCode(200).extract().asString())
+                .setRootPath("find { it.name == 'tv' }");
+    }
+
+    private static JsonPath kernel() {
+        return new JsonPath(given().get("/api/channels").then().statusCode(200).extract().asString())
+                .setRootPath("find { it.name == 'tv' }.kernel");
+    }
+
+    private static long metric(String name) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("channel=\"tv\"")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " for tv in /q/metrics");
+    }
+}

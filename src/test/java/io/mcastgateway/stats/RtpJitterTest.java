@@ -1,0 +1,82 @@
+package io.mcastgateway.stats;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+
+import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.StreamHealth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * RTP sent to the channel tv on a known schedule (a packet every 20 ms, timestamps at 90 kHz) with
+ * known delays (every 5th packet 8 ms late, every 7th 3 ms): the gateway's jitter is what RFC 3550's
+ * estimator gives for the times the packets were really sent, computed here on its own.
+ */
+@QuarkusTest
+@TestProfile(StreamHealth.class)
+class RtpJitterTest {
+
+    private static final int PACKETS = 100;
+
+    @Test
+    void shouldMeasureTheJitterRfc3550sEstimatorGivesForTheSchedule() throws Exception {
+        double expected = 0; // in timestamp units
+        long lastTransit = 0;
+        try (DatagramSocket sender = Multicast.sender()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < PACKETS; i++) {
+                long delayMicros = i % 5 == 0 ? 8000 : i % 7 == 0 ? 3000 : 0;
+                long due = start + (i * 20_000L + delayMicros) * 1000;
+                while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+                long timestamp = 7_000L + i * 1800L;
+                long sentAt = System.nanoTime();
+                Multicast.sendTo(sender, rtp(96, i, timestamp), StreamHealth.TV, StreamHealth.TV_PORT);
+                long transit = Math.round((sentAt - start) * 90_000.0 / 1e9) - timestamp;
+                if (i > 0) {
+                    expected += (Math.abs(transit - lastTransit) - expected) / 16;
+                }
+                lastTransit = transit;
+            }
+            String source = "127.0.0.1:" + sender.getLocalPort();
+            await().atMost(Duration.ofSeconds(5)).until(() -> source(source).getLong("datagrams") == PACKETS);
+            JsonPath s = source(source);
+            double expectedMs = expected / 90;
+            assertThat(expectedMs).as("the schedule's jitter").isGreaterThan(1);
+            assertThat(s.getInt("rtpClockRate")).isEqualTo(90_000);
+            assertThat(s.getDouble("jitterMs")).as("RFC 3550's estimate: %.3f ms", expectedMs)
+                    .isBetween(expectedMs * 0.9 - 0.1, expectedMs * 1.1 + 0.1);
+            assertThat(s.getLong("lost")).isZero();
+            assertThat(s.getString("ts")).isNull();
+        }
+    }
+
+    private static byte[] rtp(int payloadType, int seq, long timestamp) {
+        byte[] p = new byte[12 + 160];
+        p[0] = (byte) 0x80;
+        p[1] = (byte) payloadType;
+        p[2] = (byte) (seq >> 8);
+        p[3] = (byte) seq;
+        p[4] = (byte) (timestamp >> 24);
+        p[5] = (byte) (timestamp >> 16);
+        p[6] = (byte) (timestamp >> 8);
+        p[7] = (byte) timestamp;
+        p[8] = 0x0a;
+        p[11] = 0x0b;
+        return p;
+    }
+
+    private static JsonPath source(String source) {
+        return given().get("/api/sources/tv/" + source).then().statusCode(200).extract().jsonPath();
+    }
+}
