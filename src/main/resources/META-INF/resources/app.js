@@ -540,6 +540,7 @@ function onChannelStatus(status) {
     if (status.state === 'silent') {
       c.state = 'silent';
       c.silentSince = status.since;
+      c.lastReceivedAt = status.since;
       c.reason = status.reason || null;
     } else if (c.state === 'silent') {
       c.state = 'joined';
@@ -622,11 +623,11 @@ function seconds(millis) {
   return millis % 1000 === 0 ? millis / 1000 + ' s' : millis + ' ms';
 }
 
+/** silentSince (and the status event's since) is when the last datagram arrived. */
 function silentText(c) {
-  const since = c.silentSince ? 'since ' + c.silentSince.substring(11, 19) + ' UTC' : 'now';
-  const expected = c.expectWithinMillis ? ', expected every ' + seconds(c.expectWithinMillis) : '';
-  const last = c.lastReceivedAt ? '; last datagram at ' + c.lastReceivedAt.substring(11, 19) + ' UTC' : '';
-  return 'Stream silent ' + since + expected + last + '.';
+  const since = c.silentSince ? 'no datagram since ' + c.silentSince.substring(11, 19) + ' UTC' : 'no datagram';
+  const expected = c.expectWithinMillis ? ' (expected every ' + seconds(c.expectWithinMillis) + ')' : '';
+  return 'Stream silent: ' + since + expected + '.';
 }
 
 /** The kernel's drops as read from /proc: "unknown" where they could not be read, never 0. */
