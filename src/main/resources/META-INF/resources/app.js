@@ -76,6 +76,7 @@ function connect() {
     }
   };
   source.addEventListener('datagram', (e) => onDatagram(JSON.parse(e.data)));
+  source.addEventListener('status', (e) => onChannelStatus(JSON.parse(e.data)));
   source.addEventListener('gap', (e) => {
     const gap = JSON.parse(e.data);
     const how = gap.missed === undefined ? 'Datagrams were missed' : gap.missed + ' datagrams were missed';
@@ -201,7 +202,11 @@ function renderRows() {
   els.tbody.replaceChildren(fragment);
 }
 
-// ---- senders, from /api/sources: counts, rate, and loss figures for sequenced senders ----
+// ---- senders, from /api/sources: counts, rate, loss figures for sequenced senders, and stream health
+// (RTP jitter, MPEG-TS continuity and tables, bitrate) with a chart of the last minutes per sender ----
+const HISTORY_SECONDS = 300;
+const history = new Map(); // channel + ' ' + source -> samples {t, bitrate, errors (new since the previous), total}
+
 async function refreshSources() {
   let channels;
   try {
@@ -213,13 +218,22 @@ async function refreshSources() {
   } catch (e) {
     return;
   }
+  const now = Date.now();
   const all = channels.flatMap((c) => c.sources);
   all.sort((a, b) => b.datagrams - a.datagrams);
+  const shown = all.slice(0, 50);
+  for (const s of shown) { // the senders shown, so the history stays bounded
+    sample(s, now);
+  }
+  pruneHistory(now);
   const fragment = document.createDocumentFragment();
-  const figure = (v) => (v === null || v === undefined ? '–' : String(v));
-  for (const s of all.slice(0, 50)) {
+  for (const s of shown) {
     const tr = document.createElement('tr');
     tr.dataset.source = s.source;
+    tr.dataset.channel = s.channel;
+    if (channelState(s.channel) === 'silent') {
+      tr.classList.add('silent');
+    }
     cell(tr, s.source);
     cell(tr, s.channel);
     cell(tr, String(s.datagrams), 'num');
@@ -228,10 +242,175 @@ async function refreshSources() {
     cell(tr, figure(s.duplicated), 'num');
     cell(tr, figure(s.reordered), 'num');
     cell(tr, figure(s.restarts), 'num');
+    healthCells(tr, s, now);
     cell(tr, s.lastSeen.substring(11, 23));
     fragment.appendChild(tr);
   }
   els.sources.replaceChildren(fragment);
+}
+
+function figure(v) {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+function bitrateOf(s) {
+  if (typeof s.bitrate === 'number') {
+    return s.bitrate;
+  }
+  return s.ts && typeof s.ts.bitrate === 'number' ? s.ts.bitrate : null;
+}
+
+/** Every error counted for a sender so far: loss, then the MPEG-TS checks. */
+function errorTotal(s) {
+  const ts = s.ts || {};
+  return (s.lost || 0) + (ts.continuityErrors || 0) + (ts.syncLosses || 0) + (ts.syncByteErrors || 0)
+    + (ts.patErrors || 0) + (ts.pmtErrors || 0);
+}
+
+function healthCells(tr, s, now) {
+  const ts = s.ts || null;
+  const jitter = typeof s.jitterMs === 'number' ? s.jitterMs.toFixed(2) + ' ms' : '–';
+  cell(tr, jitter, 'num jitter');
+  const cc = ts ? ts.continuityErrors : null;
+  const ccCell = cell(tr, figure(cc), 'num cc-errors' + (cc ? ' bad' : ''));
+  if (ts && ts.lastError) {
+    ccCell.title = 'last error: ' + ts.lastError + (ts.lastErrorAt ? ' at ' + ts.lastErrorAt.substring(11, 19) + ' UTC' : '');
+  }
+  const bits = bitrateOf(s);
+  const rate = cell(tr, bits === null ? '–' : formatBitrate(bits), 'num bitrate');
+  if (bits !== null) {
+    rate.dataset.value = String(bits);
+  }
+  tablesCell(tr, ts);
+  const chart = cell(tr, '', 'history');
+  chart.appendChild(historyChart(history.get(s.channel + ' ' + s.source) || [], now));
+}
+
+/** PAT and each PMT's state, TS sync, and the table and sync error counts when there are any. */
+function tablesCell(tr, ts) {
+  if (!ts) {
+    cell(tr, '–', 'ts-tables');
+    return;
+  }
+  const programs = ts.programs || [];
+  const parts = ['PAT ' + ts.pat];
+  for (const p of programs) {
+    parts.push('PMT ' + (programs.length > 1 ? p.program + ' ' : '') + p.state);
+  }
+  if (ts.pat === 'ok' && programs.length === 0) {
+    parts.push('no program');
+  }
+  if (ts.inSync === false) {
+    parts.push('no sync');
+  }
+  const counts = [[ts.syncLosses, 'sync losses'], [ts.syncByteErrors, 'sync byte errors'],
+    [ts.patErrors, 'PAT errors'], [ts.pmtErrors, 'PMT errors']];
+  for (const [n, what] of counts) {
+    if (n) {
+      parts.push(n + ' ' + what);
+    }
+  }
+  const ok = ts.pat === 'ok' && programs.every((p) => p.state === 'ok') && ts.inSync !== false
+    && counts.every(([n]) => !n);
+  const td = cell(tr, parts.join(' · '), 'ts-tables' + (ok ? ' ok' : ' bad'));
+  td.dataset.pat = ts.pat;
+  td.dataset.pmt = programs.map((p) => p.state).join(',');
+  td.title = ts.packets + ' packets, ' + ts.pidCount + ' PIDs'
+    + (ts.untrackedPrograms ? ', ' + ts.untrackedPrograms + ' programs not tracked' : '');
+}
+
+function formatBitrate(bits) {
+  if (bits >= 1e6) {
+    return (bits / 1e6).toFixed(2) + ' Mbit/s';
+  }
+  if (bits >= 1e3) {
+    return (bits / 1e3).toFixed(1) + ' kbit/s';
+  }
+  return Math.round(bits) + ' bit/s';
+}
+
+function formatBytes(n) {
+  if (n === null || n === undefined) {
+    return 'unknown';
+  }
+  return n >= 1048576 && n % 1048576 === 0 ? n / 1048576 + ' MiB'
+    : n >= 1024 ? (n / 1024).toFixed(0) + ' KiB' : n + ' bytes';
+}
+
+// ---- the last minutes of each sender, sampled at each poll of /api/sources ----
+function sample(s, now) {
+  const key = s.channel + ' ' + s.source;
+  let samples = history.get(key);
+  if (!samples) {
+    samples = [];
+    history.set(key, samples);
+  }
+  const total = errorTotal(s);
+  const previous = samples[samples.length - 1];
+  // errors counted before the page opened are not marked; a counter that went down (the sender was
+  // forgotten and heard again) starts over
+  const errors = previous ? Math.max(0, total - previous.total) : 0;
+  samples.push({ t: now, bitrate: bitrateOf(s) || 0, errors, total });
+}
+
+function pruneHistory(now) {
+  const oldest = now - HISTORY_SECONDS * 1000;
+  for (const [key, samples] of history) {
+    while (samples.length > 0 && samples[0].t < oldest) {
+      samples.shift();
+    }
+    if (samples.length === 0) {
+      history.delete(key);
+    }
+  }
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const CHART_WIDTH = 96;
+const CHART_HEIGHT = 28;
+
+function svg(name, attributes) {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attributes)) {
+    element.setAttribute(k, String(v));
+  }
+  return element;
+}
+
+/** Bitrate as a line, broken where polls were missed; a red mark at each poll that counted errors. */
+function historyChart(samples, now) {
+  const chart = svg('svg', {
+    class: 'history-chart', viewBox: '0 0 ' + CHART_WIDTH + ' ' + CHART_HEIGHT,
+    width: CHART_WIDTH, height: CHART_HEIGHT, role: 'img',
+  });
+  const max = Math.max(1, ...samples.map((p) => p.bitrate));
+  const x = (t) => (CHART_WIDTH - ((now - t) / 1000 / HISTORY_SECONDS) * CHART_WIDTH).toFixed(1);
+  const y = (b) => (CHART_HEIGHT - 2 - (b / max) * (CHART_HEIGHT - 6)).toFixed(1);
+  let line = '';
+  let before = null;
+  for (const p of samples) {
+    line += (before === null || p.t - before > 7000 ? 'M' : 'L') + x(p.t) + ' ' + y(p.bitrate) + ' ';
+    before = p.t;
+  }
+  if (line) {
+    chart.appendChild(svg('path', { class: 'bitrate-line', d: line }));
+  }
+  let errors = 0;
+  for (const p of samples) {
+    if (p.errors > 0) {
+      errors += p.errors;
+      chart.appendChild(svg('line', { class: 'error-mark', x1: x(p.t), x2: x(p.t), y1: 0, y2: CHART_HEIGHT }));
+    }
+  }
+  const label = 'last 5 minutes: bitrate up to ' + formatBitrate(max === 1 ? 0 : max) + ', '
+    + errors + (errors === 1 ? ' error' : ' errors');
+  const title = svg('title', {});
+  title.textContent = label;
+  chart.appendChild(title);
+  chart.setAttribute('aria-label', label);
+  chart.dataset.samples = String(samples.length);
+  chart.dataset.errors = String(errors);
+  return chart;
 }
 
 function cell(tr, text, className) {
@@ -241,6 +420,7 @@ function cell(tr, text, className) {
     td.className = className;
   }
   tr.appendChild(td);
+  return td;
 }
 
 function preview(text) {
@@ -307,7 +487,16 @@ els.channel.addEventListener('change', requestRender);
 els.group.addEventListener('change', requestRender);
 els.source.addEventListener('input', requestRender);
 
-// ---- channels and their join state, from /api/channels ----
+// ---- channels with their join state and health, from /api/channels; the SSE status event turns a
+// channel silent (or back) at once, without waiting for the next poll ----
+const channelViews = new Map(); // name -> the channel as /api/channels gave it, patched by status events
+let statusEvents = 0;           // a poll begun before a status event may answer the state before it
+
+function channelState(name) {
+  const c = channelViews.get(name);
+  return c ? c.state : null;
+}
+
 function describe(c) {
   const group = c.group.includes(':') ? '[' + c.group + ']' : c.group;
   return c.name + ': ' + group + ':' + c.port + (c.source ? ' from ' + c.source : '') + ' on ' + c.interface
@@ -316,20 +505,24 @@ function describe(c) {
 
 async function refreshChannels() {
   let channels;
-  try {
-    const response = await fetch('/api/channels', { cache: 'no-store' });
-    channels = await response.json();
-  } catch (e) {
-    els.channels.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'channels not reachable' }));
-    return;
+  for (let attempt = 0; ; attempt++) {
+    const before = statusEvents;
+    try {
+      const response = await fetch('/api/channels', { cache: 'no-store' });
+      channels = await response.json();
+    } catch (e) {
+      els.channels.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'channels not reachable' }));
+      return;
+    }
+    if (before === statusEvents || attempt === 2) {
+      break; // else a status event came meanwhile: ask again for the state after it
+    }
   }
-  els.channels.replaceChildren(...channels.map((c) => {
-    const li = document.createElement('li');
-    li.textContent = describe(c);
-    li.dataset.channel = c.name;
-    li.className = 'channel ' + c.state.replace(' ', '-');
-    return li;
-  }));
+  channelViews.clear();
+  for (const c of channels) {
+    channelViews.set(c.name, c);
+  }
+  renderChannels();
   for (const select of [els.channel, els.sendChannel]) {
     const known = new Set([...select.options].map((o) => o.value));
     for (const c of channels) {
@@ -338,6 +531,137 @@ async function refreshChannels() {
       }
     }
   }
+}
+
+function onChannelStatus(status) {
+  statusEvents++;
+  const c = channelViews.get(status.channel);
+  if (c) {
+    if (status.state === 'silent') {
+      c.state = 'silent';
+      c.silentSince = status.since;
+      c.lastReceivedAt = status.since;
+      c.reason = status.reason || null;
+    } else if (c.state === 'silent') {
+      c.state = 'joined';
+      c.silentSince = null;
+      c.reason = null;
+    }
+    renderChannels();
+    markSilentSources();
+  } else {
+    refreshChannels();
+  }
+}
+
+function markSilentSources() {
+  for (const tr of els.sources.rows) {
+    tr.classList.toggle('silent', channelState(tr.dataset.channel) === 'silent');
+  }
+}
+
+function renderChannels() {
+  els.channels.replaceChildren(...[...channelViews.values()].map(channelItem));
+}
+
+function channelItem(c) {
+  const li = document.createElement('li');
+  li.dataset.channel = c.name;
+  li.className = 'channel ' + c.state.replaceAll(' ', '-');
+  li.append(describe(c));
+  const kernel = c.kernel || null;
+  const dropping = !!(kernel && kernel.dropsRising);
+  if (c.state === 'silent') {
+    li.append(' ', badge('SILENT', 'badge silent-badge'));
+  }
+  if (dropping) {
+    li.classList.add('dropping');
+    li.append(' ', badge('DROPPING', 'badge dropping-badge'));
+  }
+  const details = [];
+  if (c.state === 'silent') {
+    details.push(line('silent-info', silentText(c)));
+  } else if (c.expectWithinMillis && c.silences) {
+    details.push(line('silent-info', 'silent ' + times(c.silences) + ' since start (expected every '
+      + seconds(c.expectWithinMillis) + ')'));
+  }
+  if (kernel) {
+    const k = line('kernel', kernelText(kernel));
+    k.dataset.status = kernel.status;
+    if (kernel.status === 'ok' && typeof kernel.drops === 'number') {
+      k.dataset.drops = String(kernel.drops);
+    }
+    details.push(k);
+  }
+  if (dropping) {
+    const warning = line('warning', dropWarning(kernel));
+    warning.classList.add('drop-warning');
+    details.push(warning);
+  }
+  if (details.length > 0) {
+    const box = document.createElement('div');
+    box.className = 'channel-health';
+    box.append(...details);
+    li.append(box);
+  }
+  return li;
+}
+
+function badge(text, className) {
+  return Object.assign(document.createElement('span'), { textContent: text, className });
+}
+
+function line(className, text) {
+  return Object.assign(document.createElement('div'), { textContent: text, className });
+}
+
+function times(n) {
+  return n === 1 ? 'once' : n + ' times';
+}
+
+function seconds(millis) {
+  return millis % 1000 === 0 ? millis / 1000 + ' s' : millis + ' ms';
+}
+
+/** silentSince (and the status event's since) is when the last datagram arrived. */
+function silentText(c) {
+  const since = c.silentSince ? 'no datagram since ' + c.silentSince.substring(11, 19) + ' UTC' : 'no datagram';
+  const expected = c.expectWithinMillis ? ' (expected every ' + seconds(c.expectWithinMillis) + ')' : '';
+  return 'Stream silent: ' + since + expected + '.';
+}
+
+/** The kernel's drops as read from /proc: "unknown" where they could not be read, never 0. */
+function kernelText(k) {
+  if (k.status !== 'ok' || typeof k.drops !== 'number') {
+    return 'kernel drops: unknown' + (k.reason ? ' (' + k.reason + ')' : '');
+  }
+  let text = 'kernel drops: ' + k.drops;
+  if (k.dropsRising) {
+    text += ', rising';
+  }
+  if (k.lastDropAt) {
+    text += ', last at ' + k.lastDropAt.substring(11, 19) + ' UTC';
+  }
+  text += '; receive buffer ' + formatBytes(k.receiveBufferGranted) + ' granted of '
+    + formatBytes(k.receiveBufferRequested) + ' asked';
+  if (k.hostRcvbufErrors !== undefined) {
+    text += '; host RcvbufErrors ' + (k.hostRcvbufErrors === null ? 'unknown' : k.hostRcvbufErrors);
+  }
+  return text;
+}
+
+/** What to change when the kernel drops: the host's cap when it granted less than asked, else the ask. */
+function dropWarning(k) {
+  const text = 'The kernel is dropping this channel\'s datagrams before the gateway reads them: the socket\'s '
+    + 'receive buffer overflows. ';
+  const asked = k.receiveBufferRequested;
+  const granted = k.receiveBufferGranted;
+  if (typeof asked === 'number' && typeof granted === 'number' && granted < asked) {
+    return text + 'The host granted ' + formatBytes(granted) + ' of the ' + formatBytes(asked) + ' asked for: raise '
+      + 'net.core.rmem_max to at least ' + asked + ' (sysctl -w net.core.rmem_max=' + asked + ').';
+  }
+  return text + 'Raise mcast.receiver.receive-buffer-size (now ' + formatBytes(asked) + ') and net.core.rmem_max '
+    + 'with it (the kernel caps the buffer there), or send less to this group.';
 }
 start();
 

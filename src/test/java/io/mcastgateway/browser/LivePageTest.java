@@ -204,7 +204,7 @@ class LivePageTest {
             String row = "#sources tr[data-source='127.0.0.1:" + sequenced.getLocalPort() + "'] td";
             wait.until(d -> {
                 List<org.openqa.selenium.WebElement> cells = d.findElements(By.cssSelector(row));
-                return cells.size() == 9 && cells.get(2).getText().equals("28") && cells.get(4).getText().equals("2");
+                return cells.size() == 14 && cells.get(2).getText().equals("28") && cells.get(4).getText().equals("2");
             });
             List<org.openqa.selenium.WebElement> cells = browser.findElements(By.cssSelector(row));
             assertThat(cells.get(1).getText()).isEqualTo("default");
