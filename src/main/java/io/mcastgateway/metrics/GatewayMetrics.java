@@ -99,11 +99,13 @@ public class GatewayMetrics {
                         .description("The receive buffer the kernel granted the channel's socket (capped by net.core.rmem_max)")
                         .baseUnit("bytes").tags(tags).strongReference(true).register(registry);
             }
-            Gauge.builder("mcast.channel.joined", receiver, r -> joined(r, channel.name()))
-                    .description("1 while the channel's receiver is bound and joined, else 0")
-                    .tags(tags.and("interface", channel.interfaceName()))
-                    .strongReference(true)
-                    .register(registry);
+            if (channel.receive()) { // a channel this gateway does not receive (an SSE replica's) has no joined state
+                Gauge.builder("mcast.channel.joined", receiver, r -> joined(r, channel.name()))
+                        .description("1 while the channel's receiver is bound and joined, else 0")
+                        .tags(tags.and("interface", channel.interfaceName()))
+                        .strongReference(true)
+                        .register(registry);
+            }
         }
         FunctionCounter.builder("mcast.host.udp.rcvbuf.errors", kernel, KernelWatch::hostRcvbufErrors)
                 .description("The host's UDP receive-buffer errors, every socket (RcvbufErrors in /proc/net/snmp and snmp6)")
