@@ -207,10 +207,15 @@ function renderRows() {
 const HISTORY_SECONDS = 300;
 const history = new Map(); // channel + ' ' + source -> samples {t, bitrate, errors (new since the previous), total}
 
+// the first poll (and the one after a sender the page has not charted yet appears) asks for the senders'
+// last five minutes, so a chart is full as soon as the page opens
+let wantHistory = true;
+
 async function refreshSources() {
   let channels;
+  const withHistory = wantHistory;
   try {
-    const response = await fetch('/api/sources', { cache: 'no-store' });
+    const response = await fetch(withHistory ? '/api/sources?history=true' : '/api/sources', { cache: 'no-store' });
     if (!response.ok) {
       return;
     }
@@ -222,7 +227,17 @@ async function refreshSources() {
   const all = channels.flatMap((c) => c.sources);
   all.sort((a, b) => b.datagrams - a.datagrams);
   const shown = all.slice(0, 50);
+  wantHistory = false;
   for (const s of shown) { // the senders shown, so the history stays bounded
+    const key = s.channel + ' ' + s.source;
+    if (!history.has(key)) {
+      if (s.history) {
+        seed(key, s);
+      } else {
+        wantHistory = true; // charted from the next poll on, with its last minutes
+        continue;
+      }
+    }
     sample(s, now);
   }
   pruneHistory(now);
@@ -353,6 +368,23 @@ function sample(s, now) {
   samples.push({ t: now, bitrate: bitrateOf(s) || 0, errors, total });
 }
 
+// the gateway's record of a sender's last minutes (complete 5 s steps, oldest first), from its first step on
+function seed(key, s) {
+  const h = s.history;
+  const step = h.stepSeconds * 1000;
+  const end = Date.parse(h.end);
+  const firstSeen = Date.parse(s.firstSeen);
+  const total = errorTotal(s);
+  const samples = [];
+  h.bitrate.forEach((bitrate, i) => {
+    const t = end - (h.bitrate.length - 1 - i) * step;
+    if (t > firstSeen) {
+      samples.push({ t, bitrate, errors: h.errors[i], total });
+    }
+  });
+  history.set(key, samples);
+}
+
 function pruneHistory(now) {
   const oldest = now - HISTORY_SECONDS * 1000;
   for (const [key, samples] of history) {
@@ -410,6 +442,7 @@ function historyChart(samples, now) {
   chart.setAttribute('aria-label', label);
   chart.dataset.samples = String(samples.length);
   chart.dataset.errors = String(errors);
+  chart.dataset.oldest = samples.length > 0 ? String(Math.round((now - samples[0].t) / 1000)) : '0'; // seconds ago
   return chart;
 }
 

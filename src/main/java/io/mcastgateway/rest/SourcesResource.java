@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,9 @@ public class SourcesResource {
                     + " MPEG-TS (whole 188-byte packets, bare or RTP payload type 33) have ts: the priority 1 checks of"
                     + " ETSI TR 101 290 (sync loss, sync byte, PAT, continuity counter, PMT) and their bitrate; the"
                     + " figures per PID are at /api/sources/{channel}/{source}.")
-    public Response sources(@QueryParam("channel") String channel) {
+    public Response sources(@QueryParam("channel") String channel,
+            @Parameter(description = "true: each sender's last five minutes too (bitrate and errors in 5-second steps)")
+            @QueryParam("history") boolean history) {
         ChannelAccess allowed = Access.toRead(access, identity);
         List<String> visible = allowed.visible(registry.all().keySet());
         // each name once, whatever the query repeats
@@ -89,7 +92,7 @@ public class SourcesResource {
             boolean here = channels.byName(name).map(ChannelSpec::receive).orElse(false);
             if (here || !(transport instanceof Relay relay)) {
                 ChannelSources s = registry.of(name);
-                views.add(new ChannelSourcesView(s.channel(), s.evicted(), s.snapshot(now)));
+                views.add(new ChannelSourcesView(s.channel(), s.evicted(), s.snapshot(now, history)));
                 continue;
             }
             // an SSE replica: the senders as the gateway that writes the channel shares them

@@ -113,10 +113,15 @@ public final class ChannelSources {
     private static final int MP2T = 33;
 
     /** The channel's senders now, the most recently seen last. */
-    public synchronized List<SourceView> snapshot(long now) {
+    public List<SourceView> snapshot(long now) {
+        return snapshot(now, false);
+    }
+
+    /** {@link #snapshot(long)}, with each sender's last five minutes when {@code withHistory}. */
+    public synchronized List<SourceView> snapshot(long now, boolean withHistory) {
         List<SourceView> views = new ArrayList<>(sources.size());
         for (SourceStats s : sources.values()) {
-            views.add(view(s, now, false));
+            views.add(view(s, now, false, withHistory));
         }
         return views;
     }
@@ -125,13 +130,13 @@ public final class ChannelSources {
     public synchronized SourceView source(String source, long now) {
         for (SourceStats s : sources.values()) {
             if (s.source.equals(source)) {
-                return view(s, now, true);
+                return view(s, now, true, true);
             }
         }
         return null;
     }
 
-    private SourceView view(SourceStats s, long now, boolean withPids) {
+    private SourceView view(SourceStats s, long now, boolean withPids, boolean withHistory) {
         boolean sequenced = s.format != null;
         boolean rtp = s.jitter != null && s.format == Sequence.Format.RTP;
         double jitterMs = rtp ? s.jitter.millis() : Double.NaN;
@@ -140,7 +145,7 @@ public final class ChannelSources {
                 sequenced ? s.lost : null, sequenced ? s.duplicated : null, sequenced ? s.reordered : null,
                 sequenced ? s.restarts : null, s.bitrate(now), Double.isNaN(jitterMs) ? null : round3(jitterMs),
                 rtp ? s.jitter.rate() : null, s.ts == null ? null : s.ts.view(now, withPids),
-                Instant.ofEpochMilli(s.firstSeen), Instant.ofEpochMilli(s.lastSeen));
+                Instant.ofEpochMilli(s.firstSeen), Instant.ofEpochMilli(s.lastSeen), withHistory ? s.history(now) : null);
     }
 
     private static double round3(double v) {

@@ -1,5 +1,7 @@
 package io.mcastgateway.stats;
 
+import java.time.Instant;
+
 /**
  * What one sender sent on one channel: counts, rate, and, when its datagrams carry a sequence number
  * ({@link Sequence}), how many were lost, duplicated and reordered, and how often the sender started
@@ -49,6 +51,12 @@ public final class SourceStats {
     private final long[] perSecond = new long[RATE_SECONDS];
     private final long[] bytesPerSecond = new long[RATE_SECONDS];
     private long second;
+    /** The last {@value #STEPS} steps of {@value #STEP_MILLIS} ms: bytes, and the error total when each began. */
+    static final int STEPS = 60;
+    static final int STEP_MILLIS = 5000;
+    private final long[] stepBytes = new long[STEPS];
+    private final long[] errorsAtStep = new long[STEPS];
+    private long step = -1;
     /** RTP only: the interarrival jitter; made at the first RTP datagram. */
     Jitter jitter;
     /** MPEG-TS only (bare or RTP payload type 33): made when the payload is first recognised as TS. */
@@ -90,6 +98,45 @@ public final class SourceStats {
         }
         perSecond[(int) (s % RATE_SECONDS)]++;
         bytesPerSecond[(int) (s % RATE_SECONDS)] += size;
+        long t = now / STEP_MILLIS;
+        if (t != step) {
+            nextStep(t);
+        }
+        stepBytes[(int) (t % STEPS)] += size;
+    }
+
+    /** A new step began: the ones in between had nothing, and each starts at the error total now. */
+    private void nextStep(long t) {
+        long errors = errors();
+        long from = step < 0 || t - step >= STEPS ? t - STEPS + 1 : step + 1;
+        for (long u = from; u <= t; u++) {
+            stepBytes[(int) (Math.floorMod(u, STEPS))] = 0;
+            errorsAtStep[(int) (Math.floorMod(u, STEPS))] = errors;
+        }
+        step = t;
+    }
+
+    /** Errors so far: lost datagrams and MPEG-TS errors. */
+    private long errors() {
+        return lost + (ts == null ? 0 : ts.continuityErrors + ts.syncByteErrors + ts.patErrors + ts.pmtErrors);
+    }
+
+    /** The complete steps of the last five minutes (see {@link History}). */
+    History history(long now) {
+        long current = now / STEP_MILLIS;
+        double[] bitrate = new double[STEPS];
+        long[] errors = new long[STEPS];
+        for (int i = 0; i < STEPS; i++) {
+            long u = current - STEPS + i;
+            if (step < 0 || u > step || u <= step - STEPS) {
+                continue; // nothing was heard in it, or it was overwritten
+            }
+            int k = (int) Math.floorMod(u, STEPS);
+            bitrate[i] = stepBytes[k] * 8.0 * 1000 / STEP_MILLIS;
+            long end = u + 1 <= step ? errorsAtStep[(int) Math.floorMod(u + 1, STEPS)] : errors();
+            errors[i] = Math.max(0, end - errorsAtStep[k]);
+        }
+        return new History(STEP_MILLIS / 1000, Instant.ofEpochMilli(current * STEP_MILLIS), bitrate, errors);
     }
 
     /** Datagrams per second over the last complete seconds. */

@@ -55,7 +55,7 @@ import io.restassured.path.json.JsonPath;
 class LivePageHealthTest {
 
     /** Long enough for the page to poll its figures several times before the test stops the sender. */
-    private static final int STREAM_SECONDS = 16;
+    private static final int STREAM_SECONDS = 24;
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     private static WebDriver browser;
@@ -127,6 +127,23 @@ class LivePageHealthTest {
             assertKernelAsTheApiSays("tv");
             scrollTo("sources-title");
             screenshot("shouldShowATsSendersHealth-flowing");
+
+            // a page opened now charts the minutes before it opened, from the gateway's record: at its
+            // first poll the chart already reaches back further than the page has been open
+            new WebDriverWait(browser, Duration.ofSeconds(12)).until(d -> given().get("/api/sources/tv/127.0.0.1:"
+                    + socket.getLocalPort()).jsonPath().getList("history.bitrate", Float.class).stream()
+                    .filter(b -> b > 0).count() >= 1);
+            browser.get(page.toString());
+            long opened = System.nanoTime();
+            String chart = row + " td.history svg.history-chart";
+            String oldest = new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> {
+                List<org.openqa.selenium.WebElement> c = d.findElements(By.cssSelector(chart));
+                return c.isEmpty() ? null : c.get(0).getAttribute("data-oldest");
+            });
+            long openForSeconds = (System.nanoTime() - opened) / 1_000_000_000L;
+            assertThat(Long.parseLong(oldest)).as("seconds the chart reaches back, on a page open for %d s", openForSeconds)
+                    .isGreaterThan(openForSeconds + 2);
+            wait.until(ExpectedConditions.textToBe(By.id("connection"), "connected"));
 
             sending.set(false);
             assertThat(sender.get(5, TimeUnit.SECONDS)).as("stopped before the stream's end")

@@ -114,6 +114,33 @@ class ChannelSourcesTest {
     }
 
     @Test
+    void shouldKeepTheLastFiveMinutesInStepsOfFiveSeconds() {
+        long t0 = 1_000_000_000L; // a step's start
+        for (long n = 1; n <= 10; n++) {
+            sources.record(a, json(n), t0 + n * 100); // 10 datagrams in the first step
+        }
+        sources.record(a, json(13), t0 + 6_000); // 2 lost, in the second step
+        sources.record(a, json(14), t0 + 12_000); // the third step is under way
+        History h = sources.snapshot(t0 + 12_000, true).get(0).history();
+        assertThat(h.stepSeconds()).isEqualTo(5);
+        assertThat(h.end().toEpochMilli()).isEqualTo(t0 + 10_000);
+        assertThat(h.bitrate()).hasSize(60);
+        long bytes = 0;
+        for (long n = 1; n <= 10; n++) {
+            bytes += json(n).readableBytes();
+        }
+        assertThat(h.bitrate()[58]).isEqualTo(bytes * 8 / 5.0);
+        assertThat(h.bitrate()[59]).isEqualTo(json(13).readableBytes() * 8 / 5.0);
+        assertThat(h.errors()[58]).isZero();
+        assertThat(h.errors()[59]).isEqualTo(2);
+        assertThat(h.bitrate()[57]).isZero();
+        History later = sources.snapshot(t0 + 10 * 60_000, true).get(0).history();
+        assertThat(later.bitrate()).as("ten minutes later: nothing in the last five").containsOnly(0.0);
+        assertThat(later.errors()).containsOnly(0L);
+        assertThat(sources.snapshot(t0, false).get(0).history()).as("only when asked for").isNull();
+    }
+
+    @Test
     void shouldForgetTheSenderIdleLongestBeyondTheMaximumAndCountIt() {
         ChannelSources few = new ChannelSources("default", 10);
         for (int port = 1; port <= 100; port++) {
