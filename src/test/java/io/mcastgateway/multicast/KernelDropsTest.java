@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.DatagramSocket;
+import java.net.URL;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +17,17 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.mcastgateway.support.Browser;
 import io.mcastgateway.support.Multicast;
 import io.mcastgateway.support.StreamHealth;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -25,7 +35,8 @@ import io.restassured.path.json.JsonPath;
 /**
  * A receiver made slow on purpose (its event loop stalled for 2 s) while a burst bigger than its
  * kernel buffer arrives: the gateway shows the drops /proc/net/udp shows for that socket, and every
- * datagram sent is either received or dropped.
+ * datagram sent is either received or dropped. The live page then shows the channel dropping, with
+ * what to change.
  */
 @QuarkusTest
 @TestProfile(StreamHealth.class)
@@ -72,7 +83,32 @@ class KernelDropsTest {
         assertThat(kernel().getBoolean("dropsRising")).isTrue();
         assertThat(kernel().getString("lastDropAt")).isNotNull();
         assertThat(metric("mcast_kernel_drops_total")).isEqualTo(kernel().getLong("drops"));
+
+        // the live page warns, and says what to change
+        WebDriver browser = Browser.start("KernelDropsTest");
+        try {
+            browser.manage().window().setSize(new Dimension(1200, 900));
+            browser.get(page.toString());
+            String tv = "#channels li[data-channel='tv']";
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector(tv)).stream()
+                    .anyMatch(e -> e.getAttribute("class").contains("dropping")));
+            assertThat(browser.findElement(By.cssSelector(tv + " .dropping-badge")).getText()).isEqualTo("DROPPING");
+            assertThat(browser.findElement(By.cssSelector(tv + " .kernel")).getAttribute("data-drops"))
+                    .isEqualTo(String.valueOf(kernel().getLong("drops")));
+            assertThat(browser.findElement(By.cssSelector(tv + " .drop-warning")).getText())
+                    .contains("mcast.receiver.receive-buffer-size").contains("net.core.rmem_max");
+            Files.createDirectories(SCREENSHOTS);
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOTS.resolve("KernelDropsTest-dropping.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
     }
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @TestHTTPResource("/")
+    URL page;
 
     /** The drops of the one socket bound to group:port, read from /proc/net/udp by the test itself. */
     private static long procDrops(String group, int port) throws Exception {
