@@ -157,6 +157,11 @@ public final class VertxInternals {
             if (!link.startsWith("socket:[") || !link.endsWith("]")) {
                 return -1;
             }
+            // open after the link was read: the fd was still this channel's (a closed channel's fd may be
+            // another socket's by now; the JDK marks the channel closed before it releases the fd)
+            if (jdk instanceof java.nio.channels.Channel c && !c.isOpen()) {
+                return -1;
+            }
             return Long.parseLong(link.substring(8, link.length() - 1));
         } catch (Throwable e) {
             return -1;

@@ -117,13 +117,14 @@ public class SourcesResource {
                     + " Only the gateway that receives the channel counts per PID: an SSE replica answers 404.")
     public Response source(@PathParam("channel") String channel, @PathParam("source") String source) {
         ChannelAccess allowed = Access.toRead(access, identity);
-        ChannelSources s = registry.of(channel);
-        if (s == null) {
-            return Response.status(404).entity(Map.of("error", "no channel " + channel)).build();
-        }
+        // refused before looked up: a credential limited to other channels learns nothing of which exist
         if (!allowed.maySubscribe(channel)) {
             return Response.status(403).entity(Map.of("error", "this credential may not watch channel " + channel))
                     .build();
+        }
+        ChannelSources s = registry.of(channel);
+        if (s == null) {
+            return Response.status(404).entity(Map.of("error", "no channel " + channel)).build();
         }
         SourceView view = s.source(source, System.currentTimeMillis());
         if (view == null) {

@@ -64,6 +64,7 @@ public final class TsAnalyser {
     private final long[] pmtSeenAt = new long[MAX_PMTS];
     private final long[] pmtNamedAt = new long[MAX_PMTS];
     private final boolean[] pmtMissing = new boolean[MAX_PMTS];
+    private final boolean[] pmtNamed = new boolean[MAX_PMTS];
     private int pmts;
     private long pmtsNotTracked;
 
@@ -248,6 +249,29 @@ public final class TsAnalyser {
             return; // spread over packets (rare for a PAT), or the same version again
         }
         patVersion = version;
+        // a new version replaces the programs: those it no longer names are forgotten, the others kept
+        java.util.Arrays.fill(pmtNamed, false);
+        for (int e = s + 8; e + 4 <= entriesEnd; e += 4) {
+            int program = data.getUnsignedShort(e);
+            int pmt = data.getUnsignedShort(e + 2) & 0x1fff;
+            for (int k = 0; k < pmts; k++) {
+                if (program != 0 && pmtPid[k] == pmt) {
+                    pmtNamed[k] = true;
+                }
+            }
+        }
+        int kept = 0;
+        for (int k = 0; k < pmts; k++) {
+            if (pmtNamed[k]) {
+                pmtPid[kept] = pmtPid[k];
+                pmtProgram[kept] = pmtProgram[k];
+                pmtSeenAt[kept] = pmtSeenAt[k];
+                pmtNamedAt[kept] = pmtNamedAt[k];
+                pmtMissing[kept] = pmtMissing[k];
+                kept++;
+            }
+        }
+        pmts = kept;
         for (int e = s + 8; e + 4 <= entriesEnd; e += 4) {
             int program = data.getUnsignedShort(e);
             int pmt = data.getUnsignedShort(e + 2) & 0x1fff;
