@@ -7,7 +7,8 @@
  *
  * Opens the streams (200 at a time), prints {"ready":true,"ok":N} once every stream answered, then parses
  * each stream as it arrives (HTTP chunked encoding, SSE lines, the benchmark payload inside the event's
- * JSON: "<tag> <seq> <nanoTime> ..."), counts the events per tag and stream and records the latency
+ * JSON: "<tag> <seq> <nanoTime> ...", or in a Base64 payload the same at byte 4, where the MPEG-TS payload
+ * of bench/sender.c has it), counts the events per tag and stream and records the latency
  * (CLOCK_MONOTONIC now minus the sender's System.nanoTime(), the same clock). When a line arrives on
  * stdin it prints the results as one JSON line and exits. "cpuBusy" is the share of its thread's CPU time
  * since ready: well below 1, the client was not what limited the figures.
@@ -100,6 +101,44 @@ static int payload(const char *p, const char *end, long long out[3]) {
     return 1;
 }
 
+/* the value of a Base64 character (RFC 4648, as Jackson writes it), -1 for others */
+static int base64_value(char ch) {
+    if (ch >= 'A' && ch <= 'Z') {
+        return ch - 'A';
+    }
+    if (ch >= 'a' && ch <= 'z') {
+        return ch - 'a' + 26;
+    }
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0' + 52;
+    }
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+}
+
+/* "<tag> <seq> <nanos> " at byte 4 of a Base64 payload from p: only its first 64 characters are decoded */
+static int base64_payload(const char *p, const char *end, long long out[3]) {
+    char bytes[48];
+    int n = 0;
+    for (const char *q = p; q + 3 < end && q < p + 64; q += 4) {
+        int v = 0, ok = 1;
+        for (int k = 0; k < 4; k++) {
+            int d = base64_value(q[k]);
+            if (d < 0) {
+                ok = 0;
+                break;
+            }
+            v = v << 6 | d;
+        }
+        if (!ok) {
+            break;
+        }
+        bytes[n++] = (char) (v >> 16);
+        bytes[n++] = (char) (v >> 8);
+        bytes[n++] = (char) v;
+    }
+    return n > 4 && payload(bytes + 4, bytes + n, out);
+}
+
 static void sse_line(conn *c) {
     char *line = c->line;
     int length = c->line_length;
@@ -108,9 +147,11 @@ static void sse_line(conn *c) {
         return;
     }
     const char *text = find(line, length, "\"text\":\"");
-    if (text) {
+    const char *base64 = text ? NULL : find(line, length, "\"base64\":\"");
+    if (text || base64) {
         long long f[3];
-        if (payload(text + 8, line + length, f) && f[0] >= 0 && f[0] < TAGS) {
+        int stamped = text ? payload(text + 8, line + length, f) : base64_payload(base64 + 10, line + length, f);
+        if (stamped && f[0] >= 0 && f[0] < TAGS) {
             int tag = (int) f[0];
             c->counts[tag]++;
             events_total++;

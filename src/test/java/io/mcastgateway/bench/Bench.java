@@ -78,7 +78,7 @@ public final class Bench {
     public static final String BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
     public static final String END = "<!-- bench:end -->";
 
-    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh");
+    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh", "ts");
 
     private void runOnly(String part) throws Exception {
         machine();
@@ -91,7 +91,11 @@ public final class Bench {
             }
             case "latency" -> latencyAndAllocation();
             case "fanout" -> fanOut();
-            default -> jmh();
+            case "ts" -> {
+                tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "2")));
+                jmh(OUT.resolve("jmh-ts.json"));
+            }
+            default -> jmh(OUT.resolve("jmh.json"));
         }
         Files.writeString(OUT.resolve("report-" + part + ".md"), report);
         Proc.JSON.writerWithDefaultPrettyPrinter().writeValue(OUT.resolve("results-" + part + ".json").toFile(), results);
@@ -116,10 +120,11 @@ public final class Bench {
         delivered.put("gateway log=each (default), 1024 B", gatewaySteps("each", 1024));
         rateTable(delivered);
         rateChart(delivered);
+        tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "1")));
         Map<String, JsonNode> latencies = latencyAndAllocation();
         latencyChart(latencies);
         fanOut();
-        jmh();
+        jmh(OUT.resolve("jmh.json"));
         report.append("\nThe whole run took ").append((System.currentTimeMillis() - started) / 1000).append(" s.\n");
         Files.writeString(OUT.resolve("report.md"), report);
         Proc.JSON.writerWithDefaultPrettyPrinter().writeValue(OUT.resolve("results.json").toFile(), results);
@@ -232,13 +237,263 @@ public final class Bench {
     }
 
     private long send(int tag, long rate, int size, long count) throws Exception {
+        return send(tag, rate, size, count, "text").path("sent").asLong();
+    }
+
+    /**
+     * The sender's result ({@code sent}, {@code failed}, {@code seconds}, {@code port}) for a payload of
+     * {@code kind}: {@code text}, {@code ts} (MPEG-TS, {@link TsPayload}) or {@code binary} (the same without
+     * sync bytes).
+     */
+    private static JsonNode send(int tag, long rate, int size, long count, String kind) throws Exception {
         try (Proc sender = Files.isExecutable(C_SENDER)
                 ? Proc.start(List.of(C_SENDER.toString(), GROUP, String.valueOf(PORT), String.valueOf(tag),
-                        String.valueOf(rate), String.valueOf(size), String.valueOf(count)), Map.of(),
+                        String.valueOf(rate), String.valueOf(size), String.valueOf(count), kind), Map.of(),
                         OUT.resolve("sender.log"), false)
-                : Proc.tool(OUT.resolve("sender.log"), "Sender", GROUP, PORT, tag, rate, size, count)) {
-            return sender.next(60 + count / Math.max(1, rate)).path("sent").asLong();
+                : Proc.tool(OUT.resolve("sender.log"), "Sender", GROUP, PORT, tag, rate, size, count, kind)) {
+            return sender.next(60 + count / Math.max(1, rate));
         }
+    }
+
+    /** The MPEG-TS rows' datagram: seven 188-byte packets, as in most multicast video. */
+    static final int TS_SIZE = 7 * TsPayload.PACKET;
+
+    /** The payload kinds of the MPEG-TS rows, with their labels. */
+    private static final Map<String, String> TS_KINDS = new LinkedHashMap<>();
+
+    static {
+        TS_KINDS.put("text", "text, not TS (the payload of the other rows)");
+        TS_KINDS.put("binary", "binary, not TS (the TS bytes, sync bytes 0)");
+        TS_KINDS.put("ts", "MPEG-TS, checked");
+    }
+
+    /** What one row of the MPEG-TS section measured: per rate the share delivered, the gateway's CPU per datagram. */
+    private record Steps(Map<Integer, Double> delivered, Map<Integer, Double> cpuMicros, List<ObjectNode> checks) {
+    }
+
+    /**
+     * The cost of the MPEG-TS checks: 1,316-byte datagrams (seven packets) at the rate table's rates, to one
+     * subscriber, with three payloads of the same size: MPEG-TS ({@link TsPayload}: the gateway recognises it
+     * and checks every packet), the same bytes with every sync byte 0 (not TS: the same Base64 in the events,
+     * no checks) and the other rows' text. {@code rounds} times, the order reversed every other round (a drift
+     * of the machine falls on all rows alike). Each gateway gets 20,000 datagrams of its payload at 10k/s
+     * first, not reported. Besides the share delivered, the gateway process's CPU time (user + system, all
+     * threads, /proc) per datagram it received, and for the TS rows what {@code /api/sources} says of each
+     * step's sender: packets checked and errors found.
+     */
+    private void tsChecks(int rounds) throws Exception {
+        Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
+        Map<String, Map<Integer, Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<ObjectNode>> checks = new LinkedHashMap<>();
+        delivered.put("raw socket, 1316 B", rawSteps(TS_SIZE));
+        List<String> kinds = new ArrayList<>(TS_KINDS.keySet());
+        for (int round = 1; round <= rounds; round++) {
+            for (String kind : kinds) {
+                String label = TS_KINDS.get(kind) + (rounds > 1 ? ", round " + round : "");
+                Steps steps = payloadSteps(kind, TS_SIZE, round);
+                delivered.put(label, steps.delivered());
+                cpu.put(label, steps.cpuMicros());
+                if (kind.equals("ts")) {
+                    checks.put(label, steps.checks());
+                }
+            }
+            java.util.Collections.reverse(kinds);
+        }
+        report.append("\n## MPEG-TS checks: 1,316-byte datagrams (seven 188-byte packets)\n\n")
+                .append("The gateway with default settings, one subscriber, each rate sent for ").append(STEP_SECONDS)
+                .append(" s, with three payloads of the same size: MPEG-TS (`bench/sender.c`'s `ts`: PAT and PMT")
+                .append(" every 100 ms, a video and an audio PID, every continuity counter counting; the gateway")
+                .append(" recognises it and checks every packet), the same bytes with every sync byte 0 (not TS: the")
+                .append(" events carry the same Base64, the checks are not run) and the other rows' text. Each gateway")
+                .append(" gets 20,000 datagrams of its payload at 10k/s first, not reported")
+                .append(rounds > 1 ? "; the rows ran in " + rounds + " rounds, every other round in reverse order" : "")
+                .append(".\n\n| |");
+        for (int rate : RATES) {
+            report.append(' ').append(rate / 1000).append("k/s |");
+        }
+        report.append(" lossless up to |\n|---|").append("---|".repeat(RATES.length + 1)).append('\n');
+        for (var row : delivered.entrySet()) {
+            report.append("| ").append(row.getKey()).append(" |");
+            for (int rate : RATES) {
+                report.append(String.format(Locale.ROOT, " %.1f %% |", row.getValue().getOrDefault(rate, 0.0)));
+            }
+            int lossless = lossless(row.getValue());
+            report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |\n");
+            results.with("ts-lossless").put(row.getKey(), lossless);
+        }
+        report.append("\nThe gateway's CPU time (user and system, all its threads, from `/proc/<pid>/stat`) per datagram")
+                .append(" it received, in µs, over each step from the first datagram sent to the last delivered:")
+                .append(" one CPU fully busy is 1,000,000 µs a second, so at 100k/s 10 µs per datagram is a whole")
+                .append(" CPU.\n\n| |");
+        for (int rate : RATES) {
+            report.append(' ').append(rate / 1000).append("k/s |");
+        }
+        report.append("\n|---|").append("---|".repeat(RATES.length)).append('\n');
+        for (var row : cpu.entrySet()) {
+            report.append("| ").append(row.getKey()).append(" |");
+            for (int rate : RATES) {
+                report.append(String.format(Locale.ROOT, " %.2f |", row.getValue().getOrDefault(rate, 0.0)));
+            }
+            report.append('\n');
+        }
+        report.append("\nWhat `/api/sources` said of each TS step's sender right after it (received: datagrams the")
+                .append(" gateway counted for it; the checks found the PAT, its PMT and four PIDs):\n\n")
+                .append("| | rate | datagrams sent | received | TS packets | = received × 7 | continuity errors |")
+                .append(" PAT / PMT errors | sync byte errors | PAT, PMT |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (var row : checks.entrySet()) {
+            for (ObjectNode c : row.getValue()) {
+                report.append("| ").append(row.getKey()).append(" | ").append(rateName(c.path("rate").asInt()))
+                        .append(" | ").append(c.path("sent").asLong()).append(" | ").append(c.path("datagrams").asLong())
+                        .append(" | ").append(c.path("packets").asLong()).append(" | ")
+                        .append(c.path("packets").asLong() == 7 * c.path("datagrams").asLong() ? "yes" : "no")
+                        .append(" | ").append(c.path("continuityErrors").asLong()).append(" | ")
+                        .append(c.path("patErrors").asLong()).append(" / ").append(c.path("pmtErrors").asLong())
+                        .append(" | ").append(c.path("syncByteErrors").asLong()).append(" | ")
+                        .append(c.path("pat").asText()).append(", ").append(c.path("pmt").asText()).append(" |\n");
+            }
+        }
+        report.append("\nContinuity errors are expected only where datagrams were lost (each lost datagram breaks the")
+                .append(" count of the PIDs it carried): at a lossless step they must be 0.\n");
+        tsCpu();
+    }
+
+    /** The rate, datagrams and rounds of {@link #tsCpu}. */
+    static final int CPU_RATE = 50_000;
+    static final int CPU_DATAGRAMS = 200_000;
+    static final int CPU_ROUNDS = 5;
+
+    /**
+     * CPU per datagram where every payload is delivered in full: one gateway, one subscriber, the three
+     * payloads in turn ({@link #CPU_DATAGRAMS} each at {@link #CPU_RATE}, {@link #CPU_ROUNDS} rounds, the order
+     * turning by one each round), so that the process, its JIT state and the machine's moment are shared.
+     */
+    private void tsCpu() throws Exception {
+        Map<String, List<Double>> micros = new LinkedHashMap<>();
+        Map<String, List<Double>> delivered = new LinkedHashMap<>();
+        List<String> kinds = new ArrayList<>(TS_KINDS.keySet());
+        List<Object[]> runs = new ArrayList<>(); // kind, tag, sent
+        ArrayNode json = results.withArray("ts-cpu");
+        try (Gateway gateway = new Gateway("ts-cpu", Map.of());
+                Proc client = sseClients(OUT.resolve("client.log"), 1)) {
+            client.next(60);
+            for (String kind : kinds) { // warm-up, not reported: in a first round the JIT compiler still shares the CPUs
+                send(nextTag++, CPU_RATE, TS_SIZE, CPU_DATAGRAMS / 2, kind);
+                gateway.awaitDelivered(10_000);
+            }
+            for (int round = 0; round < CPU_ROUNDS; round++) {
+                for (int k = 0; k < kinds.size(); k++) {
+                    String kind = kinds.get((k + round) % kinds.size());
+                    int tag = nextTag++;
+                    long receivedBefore = gateway.stats().path("received").asLong();
+                    long cpuBefore = gateway.cpuNanos();
+                    long sent = send(tag, CPU_RATE, TS_SIZE, CPU_DATAGRAMS, kind).path("sent").asLong();
+                    gateway.awaitDelivered(10_000);
+                    long cpu = gateway.cpuNanos() - cpuBefore;
+                    long received = gateway.stats().path("received").asLong() - receivedBefore;
+                    micros.computeIfAbsent(kind, x -> new ArrayList<>()).add(cpu / 1000.0 / Math.max(1, received));
+                    runs.add(new Object[] { kind, tag, sent });
+                    json.addObject().put("kind", kind).put("rate", CPU_RATE).put("sent", sent)
+                            .put("receivedByGateway", received).put("cpuNanos", cpu);
+                }
+            }
+            client.tell("stop");
+            JsonNode out = client.next(30);
+            for (Object[] run : runs) {
+                long got = out.path("tags").path(run[1].toString()).path("sum").asLong();
+                delivered.computeIfAbsent((String) run[0], x -> new ArrayList<>()).add(100.0 * got / (long) run[2]);
+            }
+        }
+        report.append("\nThe gateway's CPU per datagram (as above) where all three are delivered in full: one gateway, one subscriber,")
+                .append(" the three payloads in turn, ").append(String.format(Locale.ROOT, "%,d", CPU_DATAGRAMS))
+                .append(" datagrams each at ")
+                .append(rateName(CPU_RATE)).append(", ").append(CPU_ROUNDS)
+                .append(" rounds (the order turning by one each round), after ").append(String.format(Locale.ROOT, "%,d", CPU_DATAGRAMS / 2))
+                .append(" of each at the same rate not reported;")
+                .append(" the same process, JIT state and moment of the machine for all three.\n\n")
+                .append("| payload, 1,316 B | µs per datagram, each round | median | vs binary, not TS | delivered |\n")
+                .append("|---|---|---|---|---|\n");
+        double binary = median(micros.get("binary"));
+        for (String kind : TS_KINDS.keySet()) {
+            List<Double> m = micros.get(kind);
+            double median = median(m);
+            report.append("| ").append(TS_KINDS.get(kind)).append(" | ")
+                    .append(String.join(", ", m.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()))
+                    .append(String.format(Locale.ROOT, " | %.2f | %+.1f %% | ", median, 100 * (median / binary - 1)))
+                    .append(String.format(Locale.ROOT, "%.1f %%", delivered.get(kind).stream()
+                            .mapToDouble(Double::doubleValue).min().orElse(0)))
+                    .append(delivered.get(kind).stream().allMatch(d -> d >= 100.0) ? " (every run)" : " (fewest)")
+                    .append(" |\n");
+            results.with("ts-cpu-median-micros").put(kind, median);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The highest rate up to which every step delivered everything, 0 when the first did not. */
+    private static int lossless(Map<Integer, Double> delivered) {
+        int lossless = 0;
+        for (int rate : RATES) {
+            if (delivered.getOrDefault(rate, 0.0) < 100.0) {
+                break;
+            }
+            lossless = rate;
+        }
+        return lossless;
+    }
+
+    /** One gateway (default settings), one subscriber, the rate steps with a payload of {@code kind}. */
+    private Steps payloadSteps(String kind, int size, int round) throws Exception {
+        String name = "ts-" + kind + "-" + round;
+        Map<Integer, Double> share = new LinkedHashMap<>();
+        Map<Integer, Double> cpuMicros = new LinkedHashMap<>();
+        List<ObjectNode> checks = new ArrayList<>();
+        try (Gateway gateway = new Gateway(name, Map.of());
+                Proc client = sseClients(OUT.resolve("client.log"), 1)) {
+            client.next(60);
+            send(nextTag++, 10_000, size, 20_000, kind); // warm-up, not reported
+            gateway.awaitDelivered(10_000);
+            List<long[]> tags = new ArrayList<>();
+            ArrayNode steps = results.withArray("gateway-" + name);
+            for (int rate : RATES) {
+                int tag = nextTag++;
+                long receivedBefore = gateway.stats().path("received").asLong();
+                long cpuBefore = gateway.cpuNanos();
+                JsonNode sent = send(tag, rate, size, (long) (rate * STEP_SECONDS), kind);
+                gateway.awaitDelivered(10_000);
+                long cpu = gateway.cpuNanos() - cpuBefore;
+                long received = gateway.stats().path("received").asLong() - receivedBefore;
+                tags.add(new long[] { rate, tag, sent.path("sent").asLong(), received });
+                cpuMicros.put(rate, cpu / 1000.0 / Math.max(1, received));
+                ObjectNode step = steps.addObject().put("rate", rate).put("sent", sent.path("sent").asLong())
+                        .put("receivedByGateway", received).put("cpuNanos", cpu);
+                JsonNode source = gateway.source("127.0.0.1:" + sent.path("port").asInt());
+                step.set("source", source);
+                if (kind.equals("ts")) {
+                    JsonNode ts = source.path("ts");
+                    ObjectNode c = Proc.JSON.createObjectNode().put("rate", rate).put("sent", sent.path("sent").asLong())
+                            .put("datagrams", source.path("datagrams").asLong()).put("packets", ts.path("packets").asLong())
+                            .put("continuityErrors", ts.path("continuityErrors").asLong())
+                            .put("patErrors", ts.path("patErrors").asLong()).put("pmtErrors", ts.path("pmtErrors").asLong())
+                            .put("syncByteErrors", ts.path("syncByteErrors").asLong()).put("pat", ts.path("pat").asText("none"))
+                            .put("pmt", ts.path("programs").path(0).path("state").asText("none"));
+                    checks.add(c);
+                }
+            }
+            client.tell("stop");
+            JsonNode out = client.next(30);
+            int i = 0;
+            for (long[] t : tags) {
+                long got = out.path("tags").path(Long.toString(t[1])).path("sum").asLong();
+                share.put((int) t[0], 100.0 * got / t[2]);
+                ((ObjectNode) steps.get(i++)).put("deliveredToSubscriber", got);
+            }
+        }
+        return new Steps(share, cpuMicros, checks);
     }
 
     private void rateTable(Map<String, Map<Integer, Double>> delivered) {
@@ -667,9 +922,8 @@ public final class Bench {
         }
     }
 
-    /** The JMH results of bench/run, when it ran them (target/bench/jmh.json). */
-    private void jmh() throws Exception {
-        Path file = OUT.resolve("jmh.json");
+    /** The JMH results of bench/run, when it ran them (target/bench/jmh.json, or jmh-ts.json for --only ts). */
+    private void jmh(Path file) throws Exception {
         if (!Files.exists(file)) {
             return;
         }

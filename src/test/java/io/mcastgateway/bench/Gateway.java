@@ -88,6 +88,39 @@ final class Gateway implements AutoCloseable {
         return Proc.JSON.readTree(body);
     }
 
+    /** The sender {@code source} (as /api/sources names it: ip:port) of the channel default, or a missing node. */
+    JsonNode source(String source) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/sources")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (JsonNode channel : Proc.JSON.readTree(body)) {
+            for (JsonNode s : channel.path("sources")) {
+                if (s.path("source").asText().equals(source)) {
+                    return s;
+                }
+            }
+        }
+        return Proc.JSON.missingNode();
+    }
+
+    /** Clock ticks a second, for /proc/<pid>/stat. */
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+            return Long.parseLong(new String(getconf.getInputStream().readAllBytes()).trim());
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    /** CPU time the gateway's process used so far, user and system, all threads ({@code /proc/<pid>/stat}). */
+    long cpuNanos() throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + proc.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3, the state
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / CLOCK_TICKS;
+    }
+
     /** Waits until every received event is delivered to every subscriber, or nothing moves for a second. */
     void awaitDelivered(long atMostMillis) throws Exception {
         long deadline = System.currentTimeMillis() + atMostMillis;

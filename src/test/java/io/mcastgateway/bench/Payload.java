@@ -12,16 +12,22 @@ final class Payload {
 
     /** Writes the payload into {@code buf} (at least 64 bytes are used for the header), returns its size. */
     static int write(byte[] buf, int size, int tag, long seq, long nanos) {
-        int at = number(buf, 0, tag);
+        int at = stamp(buf, 0, tag, seq, nanos);
+        for (int i = at; i < size; i++) {
+            buf[i] = '.';
+        }
+        return Math.max(size, at);
+    }
+
+    /** Writes {@code <tag> <seq> <nanos> } at {@code at}; returns where it ends. */
+    static int stamp(byte[] buf, int at, int tag, long seq, long nanos) {
+        at = number(buf, at, tag);
         buf[at++] = ' ';
         at = number(buf, at, seq);
         buf[at++] = ' ';
         at = number(buf, at, nanos);
         buf[at++] = ' ';
-        for (int i = at; i < size; i++) {
-            buf[i] = '.';
-        }
-        return Math.max(size, at);
+        return at;
     }
 
     private static int number(byte[] buf, int at, long value) {
@@ -51,5 +57,40 @@ final class Payload {
             at++;
         }
         return true;
+    }
+
+    /** Base64's alphabet (RFC 4648, as Jackson writes it): the value of each character, -1 for others. */
+    private static final byte[] BASE64 = new byte[128];
+
+    static {
+        java.util.Arrays.fill(BASE64, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
+    /**
+     * Reads {@code tag seq nanos} from a Base64 payload (an MPEG-TS one, {@link TsPayload}: at byte
+     * {@link TsPayload#STAMP_AT} of the decoded bytes) whose characters start at {@code at}: decodes only
+     * the first 64 characters into {@code scratch} (at least 48 bytes).
+     */
+    static boolean readBase64(byte[] chars, int at, int end, byte[] scratch, long[] out) {
+        int n = 0;
+        for (int i = at; i + 3 < end && i < at + 64; i += 4) {
+            int v = 0;
+            for (int k = 0; k < 4; k++) {
+                int c = chars[i + k];
+                int d = c >= 0 && c < 128 ? BASE64[c] : -1;
+                if (d < 0) {
+                    return n > TsPayload.STAMP_AT && read(scratch, TsPayload.STAMP_AT, n, out);
+                }
+                v = v << 6 | d;
+            }
+            scratch[n++] = (byte) (v >> 16);
+            scratch[n++] = (byte) (v >> 8);
+            scratch[n++] = (byte) v;
+        }
+        return n > TsPayload.STAMP_AT && read(scratch, TsPayload.STAMP_AT, n, out);
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The limit to compare with, its own process: a plain socket bound to the group and joined on lo, as
  * the gateway's is, with the same kernel buffer, counting datagrams per tag and recording their
  * latency (the machine's own: scheduling and wake-up included). Prints the counts and latency
- * percentiles (µs) when a line arrives on stdin.
+ * percentiles (µs) when a line arrives on stdin. The stamp is the text payload's, or at byte 4 (the
+ * MPEG-TS payload of {@link TsPayload}).
  * <p>
  * {@code RawReceiver <group> <port>}
  */
@@ -41,7 +42,8 @@ public final class RawReceiver {
                 while (true) {
                     buffer.clear();
                     channel.receive(buffer);
-                    if (Payload.read(buffer.array(), 0, buffer.position(), fields) && fields[0] < 100) {
+                    if ((Payload.read(buffer.array(), 0, buffer.position(), fields)
+                            || Payload.read(buffer.array(), TsPayload.STAMP_AT, buffer.position(), fields)) && fields[0] < 100) {
                         counts.incrementAndGet((int) fields[0]);
                         synchronized (latency) {
                             latency[(int) fields[0]].recordValue(Math.max(0, (System.nanoTime() - fields[2]) / 1000));

@@ -6,6 +6,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * Before that it sends 20,000 datagrams to the next port (where nobody listens), so that a JVM just
  * started stamps the measured datagrams with its send path compiled, not interpreted.
  * <p>
- * {@code Sender <group> <port> <tag> <rate> <size> <count>}
+ * {@code Sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary]}: the payload {@link Payload}'s text
+ * (the default) or {@link TsPayload}'s MPEG-TS ({@code ts}) or the same without sync bytes ({@code binary}), as
+ * {@code bench/sender.c}. Prints {@code {"sent":N,"failed":F,"seconds":S,"port":P}}, P its local port.
  */
 public final class Sender {
 
@@ -29,11 +32,17 @@ public final class Sender {
         long rate = Long.parseLong(args[3]);
         int size = Integer.parseInt(args[4]);
         long count = Long.parseLong(args[5]);
+        String kind = args.length > 6 ? args[6] : "text";
+        if (!List.of("text", "ts", "binary").contains(kind) || !kind.equals("text") && !TsPayload.fits(size)) {
+            System.err.println("Sender: payload kind text, ts or binary (whole 188-byte packets, at least 3)");
+            System.exit(2);
+        }
+        TsPayload ts = kind.equals("text") ? null : new TsPayload(kind.equals("ts"), rate);
         try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
             channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
             channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
-            byte[] bytes = new byte[Math.max(size, 64)];
+            byte[] bytes = new byte[Math.max(size, 64)]; // the warm-up below is text: all kinds share the send path
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             InetSocketAddress elsewhere = new InetSocketAddress(group, port + 1);
             for (int i = 0; i < 20_000; i++) {
@@ -49,14 +58,16 @@ public final class Sender {
                 while ((now = System.nanoTime()) < due) {
                     LockSupport.parkNanos(due - now);
                 }
-                int length = Payload.write(bytes, size, tag, seq, System.nanoTime());
+                int length = ts != null ? ts.write(bytes, size, tag, seq, System.nanoTime())
+                        : Payload.write(bytes, size, tag, seq, System.nanoTime());
                 buffer.clear().limit(length);
                 if (channel.write(buffer) != length) {
                     failed++;
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("{\"sent\":%d,\"failed\":%d,\"seconds\":%.3f}%n", count - failed, failed, seconds);
+            System.out.printf("{\"sent\":%d,\"failed\":%d,\"seconds\":%.3f,\"port\":%d}%n", count - failed, failed,
+                    seconds, ((InetSocketAddress) channel.getLocalAddress()).getPort());
         }
     }
 }

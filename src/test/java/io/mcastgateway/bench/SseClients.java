@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
 /**
  * SSE subscribers, their own process: {@code connections} streams on one NIO selector thread, each
  * parsed as it arrives (HTTP chunked encoding, SSE lines, the benchmark payload inside the event's
- * JSON). Per tag it counts the events of every connection and records the latency (now minus the
+ * JSON: the text's {@code <tag> <seq> <nanoTime> }, or in a Base64 payload the same at byte 4, where
+ * {@link TsPayload} puts it). Per tag it counts the events of every connection and records the latency (now minus the
  * sender's timestamp) in one histogram. Prints {"ready":true} when every stream answered 200, and
  * the results when a line arrives on stdin. The share of CPU time its thread used is in the result:
  * well below 1, the client was not what limited the figures.
@@ -29,10 +30,12 @@ public final class SseClients {
 
     private static final int TAGS = 100;
     private static final byte[] TEXT = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BASE64 = "\"base64\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MISSED = "\"missed\":".getBytes(StandardCharsets.US_ASCII);
 
     private final Histogram[] latency = new Histogram[TAGS];
     private final long[] fields = new long[3];
+    private final byte[] decoded = new byte[48];
     private long gapsMissed;
     private long events;
 
@@ -107,8 +110,11 @@ public final class SseClients {
             }
             if (lineLength > 6 && line[0] == 'd' && line[4] == ':') {
                 int text = indexOf(line, lineLength, TEXT);
-                if (text >= 0) {
-                    if (Payload.read(line, text + TEXT.length, lineLength, fields) && fields[0] < TAGS) {
+                int base64 = text >= 0 ? -1 : indexOf(line, lineLength, BASE64);
+                if (text >= 0 || base64 >= 0) {
+                    boolean stamped = text >= 0 ? Payload.read(line, text + TEXT.length, lineLength, fields)
+                            : Payload.readBase64(line, base64 + BASE64.length, lineLength, decoded, fields);
+                    if (stamped && fields[0] < TAGS) {
                         int tag = (int) fields[0];
                         counts[tag]++;
                         events++;
