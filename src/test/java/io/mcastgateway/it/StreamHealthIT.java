@@ -32,7 +32,7 @@ import io.vertx.core.json.JsonObject;
 @Order(0)
 class StreamHealthIT {
 
-    private static final int HTTP_PORT = 18084;
+    private static final int HTTP_PORT = 18090; // 18080-18084: the other ITs (ContainerIT uses 18083 and 18084)
     private static final String BARE = "239.255.78.1";
     private static final int BARE_PORT = 23978;
     private static final String RTP = "239.255.78.2";
