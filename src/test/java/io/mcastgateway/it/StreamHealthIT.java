@@ -32,11 +32,11 @@ import io.vertx.core.json.JsonObject;
 @Order(0)
 class StreamHealthIT {
 
-    private static final int HTTP_PORT = 18090; // 18080-18084: the other ITs (ContainerIT uses 18083 and 18084)
+    private static final int HTTP_PORT = 18087; // the other ITs use 18080-18086
     private static final String BARE = "239.255.78.1";
-    private static final int BARE_PORT = 23978;
+    private static final int BARE_PORT = 23988;
     private static final String RTP = "239.255.78.2";
-    private static final int RTP_PORT = 23979;
+    private static final int RTP_PORT = 23989;
     private static final int SECONDS = 60;
 
     private final HttpClient http = HttpClient.newHttpClient();
