@@ -117,6 +117,11 @@ class RedisScaleOutIT {
         assertThat(transport.getJsonArray("writing").getList()).containsExactly("default");
         assertThat(stats(a).getJsonObject("transport").getJsonArray("writing").getList()).isEmpty();
         assertThat(metric(r, "mcast_transport_writing")).as("the receiver writes default").isEqualTo(1);
+        assertThat(metric(r, "mcast_channel_joined")).isEqualTo(1);
+        // a replica receives nothing: no joined state to report (a 0 would fire McastChannelNotJoined)
+        String replicaMetrics = HTTP.send(HttpRequest.newBuilder(a.resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(replicaMetrics).contains("mcast_datagrams_received_total").doesNotContain("mcast_channel_joined");
     }
 
     @Test
