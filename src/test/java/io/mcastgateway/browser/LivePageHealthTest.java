@@ -136,10 +136,9 @@ class LivePageHealthTest {
             browser.get(page.toString());
             long opened = System.nanoTime();
             String chart = row + " td.history svg.history-chart";
-            String oldest = new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> {
-                List<org.openqa.selenium.WebElement> c = d.findElements(By.cssSelector(chart));
-                return c.isEmpty() ? null : c.get(0).getAttribute("data-oldest");
-            });
+            String oldest = new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> (String) ((JavascriptExecutor) d)
+                    .executeScript("const c = document.querySelector(arguments[0]); return c === null ? null : c.dataset.oldest",
+                            chart));
             long openForSeconds = (System.nanoTime() - opened) / 1_000_000_000L;
             assertThat(Long.parseLong(oldest)).as("seconds the chart reaches back, on a page open for %d s", openForSeconds)
                     .isGreaterThan(openForSeconds + 2);
@@ -153,9 +152,9 @@ class LivePageHealthTest {
             new WebDriverWait(browser, Duration.ofSeconds(8)).until(d -> channelClass("tv").contains("silent"));
             long afterMillis = (System.nanoTime() - stopped) / 1_000_000;
             assertThat(afterMillis).as("silent only after expect-within (1 s)").isGreaterThanOrEqualTo(900);
-            assertThat(browser.findElement(By.cssSelector("#channels li[data-channel='tv'] .silent-badge")).getText())
+            assertThat(text("#channels li[data-channel='tv'] .silent-badge"))
                     .isEqualTo("SILENT");
-            assertThat(browser.findElement(By.cssSelector("#channels li[data-channel='tv'] .silent-info")).getText())
+            assertThat(text("#channels li[data-channel='tv'] .silent-info"))
                     .startsWith("Stream silent: no datagram since ");
             // in colour: the silent channel stands out from the joined default channel
             assertThat(style("#channels li[data-channel='tv']", "backgroundColor"))
@@ -263,8 +262,10 @@ class LivePageHealthTest {
         return (String) c;
     }
 
+    /** An element's text, read in one script: the page redraws its lists at every poll. */
     private static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e === null ? null : e.textContent.trim()", css);
     }
 
     private static String style(String css, String property) {

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -89,14 +89,18 @@ class KernelDropsTest {
         try {
             browser.manage().window().setSize(new Dimension(1200, 900));
             browser.get(page.toString());
-            String tv = "#channels li[data-channel='tv']";
-            new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector(tv)).stream()
-                    .anyMatch(e -> e.getAttribute("class").contains("dropping")));
-            assertThat(browser.findElement(By.cssSelector(tv + " .dropping-badge")).getText()).isEqualTo("DROPPING");
-            assertThat(browser.findElement(By.cssSelector(tv + " .kernel")).getAttribute("data-drops"))
-                    .isEqualTo(String.valueOf(kernel().getLong("drops")));
-            assertThat(browser.findElement(By.cssSelector(tv + " .drop-warning")).getText())
-                    .contains("mcast.receiver.receive-buffer-size").contains("net.core.rmem_max");
+            // read in one script, at one moment: the page redraws the channel list at every poll
+            String read = "const li = document.querySelector(\"#channels li[data-channel='tv']\");"
+                    + " if (!li || !li.classList.contains('dropping')) return null;"
+                    + " const t = (c) => { const e = li.querySelector(c); return e ? e.textContent : null; };"
+                    + " const k = li.querySelector('.kernel');"
+                    + " return [t('.dropping-badge'), k ? k.dataset.drops : null, t('.drop-warning')];";
+            @SuppressWarnings("unchecked")
+            java.util.List<String> shown = (java.util.List<String>) new WebDriverWait(browser, Duration.ofSeconds(10))
+                    .until(d -> ((JavascriptExecutor) d).executeScript(read));
+            assertThat(shown.get(0)).isEqualTo("DROPPING");
+            assertThat(shown.get(1)).isEqualTo(String.valueOf(kernel().getLong("drops")));
+            assertThat(shown.get(2)).contains("mcast.receiver.receive-buffer-size").contains("net.core.rmem_max");
             Files.createDirectories(SCREENSHOTS);
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
                     SCREENSHOTS.resolve("KernelDropsTest-dropping.png"), StandardCopyOption.REPLACE_EXISTING);
