@@ -82,7 +82,7 @@ class KernelDropsTest {
                 .isEqualTo(procDrops(StreamHealth.TV, StreamHealth.TV_PORT));
         assertThat(kernel().getBoolean("dropsRising")).isTrue();
         assertThat(kernel().getString("lastDropAt")).isNotNull();
-        assertThat(metric("mcast_kernel_drops_total")).isEqualTo(kernel().getLong("drops"));
+        assertThat(StreamHealth.tvMetric("mcast_kernel_drops_total")).isEqualTo(kernel().getLong("drops"));
 
         // the live page warns, and says what to change
         WebDriver browser = Browser.start("KernelDropsTest");
@@ -143,15 +143,5 @@ class KernelDropsTest {
     private static JsonPath kernel() {
         return new JsonPath(given().get("/api/channels").then().statusCode(200).extract().asString())
                 .setRootPath("find { it.name == 'tv' }.kernel");
-    }
-
-    private static long metric(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("channel=\"tv\"")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " for tv in /q/metrics");
     }
 }

@@ -58,7 +58,7 @@ class SilenceWatchdogTest {
             assertThat(event.json().getString("channel")).isEqualTo("tv");
             assertThat(event.json().getString("state")).isEqualTo("silent");
             assertThat(event.json().getString("reason")).contains("re-joined once");
-            assertThat(metric("mcast_channel_silent")).isEqualTo(1);
+            assertThat(StreamHealth.tvMetric("mcast_channel_silent")).isEqualTo(1);
             given().get("/q/health/ready").then().statusCode(200);
 
             // silent on: no second re-join, no second count
@@ -78,8 +78,8 @@ class SilenceWatchdogTest {
             assertThat(tv().getString("silentSince")).isNull();
             await().atMost(Duration.ofSeconds(3)).until(() -> tv.events("status").size() == statusEvents + 2);
             assertThat(tv.events("status").get(statusEvents + 1).json().getString("state")).isEqualTo("flowing");
-            assertThat(metric("mcast_channel_silent")).isZero();
-            assertThat(metricTotal("mcast_channel_silences_total")).isEqualTo(silences + 1);
+            assertThat(StreamHealth.tvMetric("mcast_channel_silent")).isZero();
+            assertThat(StreamHealth.tvMetric("mcast_channel_silences_total")).isEqualTo(silences + 1);
             assertThat(other.events("status")).as("a stream of another channel is not told").isEmpty();
         }
     }
@@ -104,19 +104,5 @@ class SilenceWatchdogTest {
     private static JsonPath tv() {
         return new JsonPath(given().get("/api/channels").then().statusCode(200).extract().asString())
                 .setRootPath("find { it.name == 'tv' }");
-    }
-
-    private static long metric(String name) {
-        return metricTotal(name);
-    }
-
-    private static long metricTotal(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("channel=\"tv\"")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " for tv in /q/metrics");
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
+import io.mcastgateway.support.Rtp;
 import io.netty.buffer.Unpooled;
 
 /** Plain JUnit: RFC 3550's jitter estimator, fed arrivals on a known schedule. */
@@ -63,16 +64,6 @@ class JitterTest {
     }
 
     private static io.netty.buffer.ByteBuf rtp(int payloadType, int seq, long timestamp) {
-        byte[] p = new byte[12 + 20];
-        p[0] = (byte) 0x80;
-        p[1] = (byte) payloadType;
-        p[2] = (byte) (seq >> 8);
-        p[3] = (byte) seq;
-        p[4] = (byte) (timestamp >> 24);
-        p[5] = (byte) (timestamp >> 16);
-        p[6] = (byte) (timestamp >> 8);
-        p[7] = (byte) timestamp;
-        p[11] = 1;
-        return Unpooled.wrappedBuffer(p);
+        return Unpooled.wrappedBuffer(Rtp.packet(payloadType, seq, timestamp, 1, new byte[20]));
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.Rtp;
 import io.mcastgateway.support.StreamHealth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -64,18 +65,7 @@ class RtpJitterTest {
     }
 
     private static byte[] rtp(int payloadType, int seq, long timestamp) {
-        byte[] p = new byte[12 + 160];
-        p[0] = (byte) 0x80;
-        p[1] = (byte) payloadType;
-        p[2] = (byte) (seq >> 8);
-        p[3] = (byte) seq;
-        p[4] = (byte) (timestamp >> 24);
-        p[5] = (byte) (timestamp >> 16);
-        p[6] = (byte) (timestamp >> 8);
-        p[7] = (byte) timestamp;
-        p[8] = 0x0a;
-        p[11] = 0x0b;
-        return p;
+        return Rtp.packet(payloadType, seq, timestamp, 0x0a00000bL, new byte[160]);
     }
 
     private static JsonPath source(String source) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mcastgateway.support.Multicast;
+import io.mcastgateway.support.Rtp;
 import io.mcastgateway.support.StreamHealth;
 import io.mcastgateway.support.Tools;
 import io.mcastgateway.support.Ts;
@@ -62,7 +63,7 @@ class TsHealthTest {
             original.add(new Datagram(new ArrayList<>(packets.subList(i * 7, i * 7 + 7)), i * STREAM_MILLIS / count, i));
         }
         List<Datagram> sent = impair(original);
-        long metricBefore = metric("mcast_ts_continuity_errors_total");
+        long metricBefore = StreamHealth.tvMetric("mcast_ts_continuity_errors_total");
 
         try (DatagramSocket bare = Multicast.sender(); DatagramSocket rtp = Multicast.sender()) {
             long start = System.nanoTime();
@@ -115,7 +116,7 @@ class TsHealthTest {
             assertThat(source(bareSource).getString("format")).isNull();
             long total = 2 * expected.values().stream().mapToLong(Long::longValue).sum();
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> metric("mcast_ts_continuity_errors_total") - metricBefore == total);
+                    .until(() -> StreamHealth.tvMetric("mcast_ts_continuity_errors_total") - metricBefore == total);
         }
     }
 
@@ -207,33 +208,10 @@ class TsHealthTest {
 
     /** RTP (version 2, payload type 33, 90 kHz timestamps) around a TS payload. */
     private static byte[] rtp(int seq, long atMillis, byte[] ts) {
-        byte[] p = new byte[12 + ts.length];
-        long timestamp = atMillis * 90;
-        p[0] = (byte) 0x80;
-        p[1] = 33;
-        p[2] = (byte) (seq >> 8);
-        p[3] = (byte) seq;
-        p[4] = (byte) (timestamp >> 24);
-        p[5] = (byte) (timestamp >> 16);
-        p[6] = (byte) (timestamp >> 8);
-        p[7] = (byte) timestamp;
-        p[8] = 0x12;
-        p[11] = 0x34;
-        System.arraycopy(ts, 0, p, 12, ts.length);
-        return p;
+        return Rtp.packet(33, seq, atMillis * 90, 0x12000034L, ts);
     }
 
     private static JsonPath source(String source) {
         return given().get("/api/sources/tv/" + source).then().statusCode(200).extract().jsonPath();
-    }
-
-    static long metric(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("channel=\"tv\"")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
     }
 }

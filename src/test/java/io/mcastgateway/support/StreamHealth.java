@@ -1,5 +1,7 @@
 package io.mcastgateway.support;
 
+import static io.restassured.RestAssured.given;
+
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -16,6 +18,17 @@ public class StreamHealth implements QuarkusTestProfile {
 
     public static final String TV = "239.255.77.1";
     public static final int TV_PORT = 23977;
+
+    /** The value of a meter of the channel tv in /q/metrics; fails when there is none. */
+    public static long tvMetric(String name) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("channel=\"tv\"")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " for tv in /q/metrics");
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {
