@@ -147,7 +147,7 @@ public final class VertxInternals {
      */
     public static long socketInode(DatagramSocket socket) {
         try {
-            Object jdk = JAVA_CHANNEL == null ? null : JAVA_CHANNEL.invoke(channel(socket));
+            WritableByteChannel jdk = socket(channel(socket));
             if (jdk == null || UNSAFE == null) {
                 return -1;
             }
@@ -159,7 +159,7 @@ public final class VertxInternals {
             }
             // open after the link was read: the fd was still this channel's (a closed channel's fd may be
             // another socket's by now; the JDK marks the channel closed before it releases the fd)
-            if (jdk instanceof java.nio.channels.Channel c && !c.isOpen()) {
+            if (!jdk.isOpen()) {
                 return -1;
             }
             return Long.parseLong(link.substring(8, link.length() - 1));
