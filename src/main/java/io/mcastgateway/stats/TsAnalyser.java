@@ -212,25 +212,30 @@ public final class TsAnalyser {
         }
     }
 
-    /** The table id of the section that starts in this packet (after the pointer field), or -1. */
-    private static int tableId(ByteBuf data, int p, int adaptationLength) {
+    /**
+     * Where the section that starts in this packet begins (after the adaptation field and the pointer
+     * field), or -1 when that is not inside the packet.
+     */
+    private static int sectionAt(ByteBuf data, int p, int adaptationLength) {
         int start = p + 4 + (adaptationLength >= 0 ? 1 + adaptationLength : 0);
         if (start >= p + PACKET) {
             return -1;
         }
         int section = start + 1 + data.getUnsignedByte(start);
-        return section < p + PACKET ? data.getUnsignedByte(section) : -1;
+        return section < p + PACKET ? section : -1;
+    }
+
+    /** The table id of the section that starts in this packet, or -1. */
+    private static int tableId(ByteBuf data, int p, int adaptationLength) {
+        int section = sectionAt(data, p, adaptationLength);
+        return section < 0 ? -1 : data.getUnsignedByte(section);
     }
 
     /** A PAT section starts in this packet: note it, and the PMT PIDs it names (when it fits the packet). */
     private void pat(ByteBuf data, int p, int adaptationLength, long now) {
-        int start = p + 4 + (adaptationLength >= 0 ? 1 + adaptationLength : 0);
         int end = p + PACKET;
-        if (start >= end) {
-            return;
-        }
-        int s = start + 1 + data.getUnsignedByte(start);
-        if (s >= end) {
+        int s = sectionAt(data, p, adaptationLength);
+        if (s < 0) {
             return;
         }
         if (data.getUnsignedByte(s) != 0) {
@@ -301,12 +306,12 @@ public final class TsAnalyser {
 
     /** 1.3 and 1.5: a PAT or a PMT missing for longer than the interval, counted once per absence. */
     private void tablesDue(long now) {
-        if (!patMissing && now - (patSeenAt < 0 ? startedAt : patSeenAt) > TABLE_INTERVAL_MILLIS) {
+        if (!patMissing && overdue(patSeenAt, startedAt, now)) {
             patMissing = true;
             patError(now);
         }
         for (int k = 0; k < pmts; k++) {
-            if (!pmtMissing[k] && now - (pmtSeenAt[k] < 0 ? pmtNamedAt[k] : pmtSeenAt[k]) > TABLE_INTERVAL_MILLIS) {
+            if (!pmtMissing[k] && overdue(pmtSeenAt[k], pmtNamedAt[k], now)) {
                 pmtMissing[k] = true;
                 pmtError(now);
             }
@@ -372,12 +377,17 @@ public final class TsAnalyser {
         return packetsLastSecond * PACKET * 8;
     }
 
-    /** The state of the PAT as of {@code now}: ok, missing (longer than the interval) or never seen. */
-    private String patState(long now) {
-        if (patSeenAt < 0) {
-            return now - startedAt > TABLE_INTERVAL_MILLIS ? "never seen" : "ok";
-        }
-        return now - patSeenAt > TABLE_INTERVAL_MILLIS ? "missing" : "ok";
+    /**
+     * Whether a table last seen at {@code seenAt} (-1: never, expected since {@code since}) is absent for
+     * longer than its interval at {@code at}.
+     */
+    private static boolean overdue(long seenAt, long since, long at) {
+        return at - (seenAt < 0 ? since : seenAt) > TABLE_INTERVAL_MILLIS;
+    }
+
+    /** A table's state as of {@code at}: ok, missing (longer than the interval) or never seen. */
+    private static String tableState(long seenAt, long since, long at) {
+        return !overdue(seenAt, since, at) ? "ok" : seenAt < 0 ? "never seen" : "missing";
     }
 
     /** The figures as the API shows them; {@code withPids}: the PID table too. */
@@ -388,10 +398,7 @@ public final class TsAnalyser {
         }
         List<TsView.Pmt> programs = new ArrayList<>(pmts);
         for (int k = 0; k < pmts; k++) {
-            long seen = pmtSeenAt[k];
-            String state = seen < 0 ? (lastAt - pmtNamedAt[k] > TABLE_INTERVAL_MILLIS ? "never seen" : "ok")
-                    : lastAt - seen > TABLE_INTERVAL_MILLIS ? "missing" : "ok";
-            programs.add(new TsView.Pmt(pmtProgram[k], pmtPid[k], state));
+            programs.add(new TsView.Pmt(pmtProgram[k], pmtPid[k], tableState(pmtSeenAt[k], pmtNamedAt[k], lastAt)));
         }
         List<TsView.Pid> table = null;
         if (withPids) {
@@ -403,18 +410,8 @@ public final class TsAnalyser {
             table.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
         }
         return new TsView(packetCount, bitrate, inSync, syncLosses, syncByteErrors, continuityErrors, patErrors,
-                pmtErrors, patState(lastAt), programs, pids, untracked, pmtsNotTracked,
+                pmtErrors, tableState(patSeenAt, startedAt, lastAt), programs, pids, untracked, pmtsNotTracked,
                 lastError == null ? null : lastError.name().toLowerCase().replace('_', ' '),
                 lastErrorAt < 0 ? null : Instant.ofEpochMilli(lastErrorAt), table);
-    }
-
-    /** Continuity errors of one PID so far (tests, and {@link #view}). */
-    long continuityErrors(int id) {
-        for (int i = 0; i < pids; i++) {
-            if (pid[i] == id) {
-                return ccErrors[i];
-            }
-        }
-        return 0;
     }
 }
