@@ -87,7 +87,7 @@ public class GatewayMetrics {
                     tags, senders, ChannelSources.Health::patErrors);
             health("mcast.ts.pmt.errors", "MPEG-TS PMT errors: a PMT the PAT names absent over 0.5 s, or scrambled (TR 101 290 1.5)",
                     tags, senders, ChannelSources.Health::pmtErrors);
-            Gauge.builder("mcast.rtp.jitter.max", senders, s -> s.health().maxJitterMs())
+            Gauge.builder("mcast.rtp.jitter.max", senders, ChannelSources::maxJitterMs)
                     .description("The largest RTP interarrival jitter (RFC 3550) among the channel's senders now")
                     .baseUnit("milliseconds").tags(tags).strongReference(true).register(registry);
             if (channel.receive()) {

@@ -38,9 +38,9 @@ public final class ChannelSources {
         long pmtErrors;
     }
 
-    /** The channel's totals as metrics read them. */
+    /** The channel's MPEG-TS totals as metrics read them. */
     public record Health(long tsPackets, long syncLosses, long syncByteErrors, long continuityErrors, long patErrors,
-            long pmtErrors, double maxJitterMs) {
+            long pmtErrors) {
     }
 
     ChannelSources(String channel, int max) {
@@ -138,8 +138,8 @@ public final class ChannelSources {
 
     private SourceView view(SourceStats s, long now, boolean withPids, boolean withHistory) {
         boolean sequenced = s.format != null;
+        double jitterMs = s.jitterMs();
         boolean rtp = s.jitter != null && s.format == Sequence.Format.RTP;
-        double jitterMs = rtp ? s.jitter.millis() : Double.NaN;
         return new SourceView(channel, s.source, s.datagrams, s.bytes, s.rate(now),
                 sequenced ? s.format.name().toLowerCase() : null, sequenced ? s.lastSeq : null,
                 sequenced ? s.lost : null, sequenced ? s.duplicated : null, sequenced ? s.reordered : null,
@@ -152,16 +152,22 @@ public final class ChannelSources {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    /** The channel's TS error totals and its largest RTP jitter now (metrics, on a scrape). */
+    /** The channel's MPEG-TS totals (metrics, on a scrape): a copy, nothing iterated. */
     public synchronized Health health() {
-        double maxJitter = 0;
+        return new Health(totals.tsPackets, totals.syncLosses, totals.syncByteErrors, totals.continuityErrors,
+                totals.patErrors, totals.pmtErrors);
+    }
+
+    /** The largest RTP jitter among the channel's senders now, in milliseconds; 0 without any (metrics). */
+    public synchronized double maxJitterMs() {
+        double max = 0;
         for (SourceStats s : sources.values()) {
-            if (s.jitter != null && s.format == Sequence.Format.RTP && !Double.isNaN(s.jitter.millis())) {
-                maxJitter = Math.max(maxJitter, s.jitter.millis());
+            double j = s.jitterMs();
+            if (!Double.isNaN(j)) {
+                max = Math.max(max, j);
             }
         }
-        return new Health(totals.tsPackets, totals.syncLosses, totals.syncByteErrors, totals.continuityErrors,
-                totals.patErrors, totals.pmtErrors, maxJitter);
+        return max;
     }
 
     /** When the channel's latest datagram arrived (epoch millis), 0 = none yet. */

@@ -163,6 +163,11 @@ public final class SourceStats {
         return seconds == 0 ? 0 : (double) sum / seconds;
     }
 
+    /** The RTP jitter in milliseconds; NaN when the sender's datagrams are not RTP (or none was timed yet). */
+    double jitterMs() {
+        return jitter != null && format == Sequence.Format.RTP ? jitter.millis() : Double.NaN;
+    }
+
     /** One RTP packet's timestamp, for the jitter; after {@link #sequence}, which tells a restart. */
     void rtpTimestamp(long timestamp, long arrivalNanos, int clockRate) {
         if (jitter == null) {

@@ -164,6 +164,7 @@ class HostileDatagramsTest {
         }
         assertThat(prefixed.snapshot(now)).usingRecursiveComparison().isEqualTo(exact.snapshot(now));
         assertThat(prefixed.health()).isEqualTo(exact.health());
+        assertThat(prefixed.maxJitterMs()).isEqualTo(exact.maxJitterMs());
         assertThat(exact.source(exact.snapshot(now).get(0).source(), now)).isNotNull();
     }
 
