@@ -2,7 +2,10 @@ package io.mcastgateway.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +140,38 @@ class VertxInternalsTest {
             assertThat(listed).as("/proc/net/udp lists 127.0.0.1:" + port + " with inode " + inode).isTrue();
         } finally {
             socket.close();
+        }
+    }
+
+    /**
+     * KernelWatch reads a receiver's socket on a worker while the receiver may close it (a failed
+     * attempt, stop). A closed socket's fd number is free for the next socket the process opens; its
+     * inode must not be taken for the closed socket's (the drops of another channel's socket would be
+     * added to this channel's count, for good).
+     */
+    @Test
+    void shouldNotAnswerTheInodeOfTheSocketThatReusedAClosedSocketsFd() throws Exception {
+        DatagramSocket socket = vertx.createDatagramSocket();
+        socket.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long before = VertxInternals.socketInode(socket);
+        assertThat(before).isPositive();
+        socket.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // the JDK releases the fd of a channel registered with a selector at the selector's next turn
+        Thread.sleep(300);
+        List<java.nio.channels.DatagramChannel> others = new ArrayList<>();
+        try {
+            // the next sockets of the process: the lowest free fd, the closed one's among them
+            for (int i = 0; i < 4; i++) {
+                java.nio.channels.DatagramChannel other = java.nio.channels.DatagramChannel.open();
+                other.bind(new InetSocketAddress("127.0.0.1", 0));
+                others.add(other);
+            }
+            long after = VertxInternals.socketInode(socket);
+            assertThat(after).as("the inode read for a closed socket (it had " + before + ")").isEqualTo(-1);
+        } finally {
+            for (java.nio.channels.DatagramChannel other : others) {
+                other.close();
+            }
         }
     }
 
