@@ -1,6 +1,7 @@
 package io.mcastgateway.multicast;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,6 +178,10 @@ public class KernelWatch {
         }
     }
 
+    /** A receiving socket as one read found it: its channel's figures, and its inode. */
+    private record Found(GroupReceiver receiver, ChannelKernel kernel, DatagramSocket socket, long inode) {
+    }
+
     /** Reads the counters of every receiving socket now (blocking; on a worker). */
     void read() throws java.io.IOException {
         long now = System.currentTimeMillis();
@@ -186,7 +191,7 @@ public class KernelWatch {
             byChannel.values().forEach(k -> k.unknown(missing, now));
             return;
         }
-        Map<GroupReceiver, Long> inodes = new LinkedHashMap<>();
+        List<Found> sockets = new ArrayList<>();
         for (GroupReceiver r : receivers) {
             ChannelKernel k = byChannel.get(r.channel().name());
             DatagramSocket socket = r.socket();
@@ -202,31 +207,31 @@ public class KernelWatch {
                 k.unknown("the socket's inode could not be read (not Linux, or the JDK's socket moved)", now);
                 continue;
             }
-            inodes.put(r, inode);
+            sockets.add(new Found(r, k, socket, inode));
         }
-        Set<Long> wanted = new HashSet<>(inodes.values());
+        Set<Long> wanted = new HashSet<>();
+        sockets.forEach(s -> wanted.add(s.inode()));
         Map<Long, Long> drops = proc.drops(wanted);
         hostRcvbufErrors = proc.rcvbufErrors();
-        for (Map.Entry<GroupReceiver, Long> e : inodes.entrySet()) {
-            GroupReceiver r = e.getKey();
-            ChannelKernel k = byChannel.get(r.channel().name());
-            Long d = drops.get(e.getValue());
+        for (Found s : sockets) {
+            ChannelKernel k = s.kernel();
+            Long d = drops.get(s.inode());
             if (d == null) {
-                k.unknown("socket inode " + e.getValue() + " is not in /proc/net/udp (closed meanwhile)", now);
+                k.unknown("socket inode " + s.inode() + " is not in /proc/net/udp (closed meanwhile)", now);
                 continue;
             }
             int granted = -1;
             try {
                 // the JDK answers what the kernel granted (on Linux, getsockopt's doubled figure halved)
-                granted = ReadAllocatorTuning.channel(r.socket()).config().getReceiveBufferSize();
+                granted = ReadAllocatorTuning.channel(s.socket()).config().getReceiveBufferSize();
             } catch (RuntimeException ignored) {
                 // closed meanwhile: granted stays unknown
             }
-            long rise = k.read(e.getValue(), d, granted, now);
+            long rise = k.read(s.inode(), d, granted, now);
             if (rise > 0 && k.mayLog(now)) {
                 LOG.warnf("Channel %s: the kernel dropped %d datagrams for its socket (drops in /proc/net/udp): the"
                         + " receiver did not read fast enough. Raise net.core.rmem_max (sysctl) and"
-                        + " mcast.receiver.receive-buffer-size (now %d bytes asked, %s granted)", r.channel().name(),
+                        + " mcast.receiver.receive-buffer-size (now %d bytes asked, %s granted)", s.receiver().channel().name(),
                         k.sinceLogged(), config.receiver().receiveBufferSize(), granted < 0 ? "?" : granted);
             }
         }
