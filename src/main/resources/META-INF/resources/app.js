@@ -276,10 +276,12 @@ function bitrateOf(s) {
 }
 
 /** Every error counted for a sender so far: loss, then the MPEG-TS checks. */
+// the errors the gateway's history counts per step (stats/SourceStats.errors): the page's own samples
+// count the same, so a chart seeded from the history goes on alike
 function errorTotal(s) {
   const ts = s.ts || {};
-  return (s.lost || 0) + (ts.continuityErrors || 0) + (ts.syncLosses || 0) + (ts.syncByteErrors || 0)
-    + (ts.patErrors || 0) + (ts.pmtErrors || 0);
+  return (s.lost || 0) + (ts.continuityErrors || 0) + (ts.syncByteErrors || 0) + (ts.patErrors || 0)
+    + (ts.pmtErrors || 0);
 }
 
 function healthCells(tr, s, now) {
