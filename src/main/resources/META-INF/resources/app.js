@@ -32,6 +32,9 @@ const els = {
   sendText: document.getElementById('send-text'),
   sendButton: document.getElementById('send-button'),
   sendInfo: document.getElementById('send-info'),
+  playersSection: document.getElementById('players-section'),
+  players: document.querySelector('#players tbody'),
+  playersInfo: document.getElementById('players-info'),
 };
 document.getElementById('max-rows').textContent = MAX_ROWS;
 
@@ -107,7 +110,46 @@ async function start() {
     state.polling = true;
     setInterval(refreshChannels, 5000);
     setInterval(refreshSources, 2000);
+    setInterval(refreshPlayers, 2000);
   }
+  refreshPlayers();
+}
+
+// the players' raw streams (/api/passthrough): shown once a group has players or the gateway joins on demand
+async function refreshPlayers() {
+  let info;
+  try {
+    const response = await fetch('/api/passthrough', { cache: 'no-store' });
+    if (!response.ok) {
+      return;
+    }
+    info = await response.json();
+  } catch (e) {
+    return;
+  }
+  els.playersSection.hidden = !info.joinsOnDemand && info.groups.length === 0;
+  els.playersInfo.textContent = (info.joinsOnDemand ? 'Groups in ' + info.allow.join(', ') + ' are joined on demand on '
+      + info.interfaceName : 'Only channels\' raw streams (mcast.passthrough.allow is unset)') + '; ' + info.clients + ' of at most '
+      + info.maxClients + ' players, ' + info.joinedGroups + ' of at most ' + info.maxGroups + ' groups joined for them'
+      + (info.rejected ? '; ' + info.rejected + ' refused for a limit' : '') + '.';
+  const fragment = document.createDocumentFragment();
+  for (const g of info.groups) {
+    const tr = document.createElement('tr');
+    tr.dataset.target = g.target;
+    cell(tr, g.target);
+    cell(tr, g.channel || '');
+    cell(tr, g.state, g.state === 'joined' ? '' : 'bad');
+    cell(tr, String(g.clients.length), 'num');
+    cell(tr, String(g.received), 'num');
+    cell(tr, formatBytes(g.sent), 'num');
+    cell(tr, String(g.dropped), g.dropped ? 'num bad' : 'num');
+    const errors = g.sources.reduce((n, s) => n + errorTotal(s), 0);
+    cell(tr, String(errors), errors ? 'num bad' : 'num');
+    cell(tr, g.clients.map((c) => (c.address || c.kind) + ' ' + formatBytes(c.bytes)
+        + (c.dropped ? ', ' + c.dropped + ' dropped' : '') + (c.behind ? ' (behind)' : '')).join('; '));
+    fragment.appendChild(tr);
+  }
+  els.players.replaceChildren(fragment);
 }
 
 els.loginForm.addEventListener('submit', async (e) => {

@@ -42,7 +42,8 @@ class RouteVariantsTest {
 
     /**
      * The GET paths of the OpenAPI document under /api, with {name} and {channel} as the channel default
-     * and {source} as a sender it has heard (one datagram sent here first).
+     * and {source} as a sender it has heard (one datagram sent here first); and the players' /udp/ and
+     * /rtp/ with a group of the profile's allow list.
      */
     private List<String> dataRoutes() throws IOException {
         String source;
@@ -62,8 +63,12 @@ class RouteVariantsTest {
                 routes.add(path.replace("{name}", "default").replace("{channel}", "default").replace("{source}", source));
             }
         }
+        // the players' raw streams of groups, joined on demand (the only data routes outside /api)
+        routes.add(paths.path("/udp/{target}").has("get") ? "/udp/239.255.93.1:23993" : "/udp/missing-from-openapi");
+        routes.add(paths.path("/rtp/{target}").has("get") ? "/rtp/239.255.93.1:23993" : "/rtp/missing-from-openapi");
         assertThat(routes).as("the data routes the gateway describes").contains("/api/events", "/api/stats",
-                "/api/channels", "/api/sources", "/api/sources/default/" + source);
+                "/api/channels", "/api/sources", "/api/sources/default/" + source, "/api/channels/default/raw",
+                "/udp/239.255.93.1:23993", "/rtp/239.255.93.1:23993");
         return routes;
     }
 

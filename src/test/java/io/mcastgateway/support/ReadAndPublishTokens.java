@@ -24,6 +24,9 @@ public class ReadAndPublishTokens implements QuarkusTestProfile {
     public static final String SESSION_SECRET = "session-key-for-the-test-0123";
     public static final int MAX_FAILURES_PER_MINUTE = 10;
 
+    /** The groups players may make the gateway join here. */
+    public static final String PLAYER_RANGE = "239.255.93.0/24";
+
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
@@ -31,6 +34,8 @@ public class ReadAndPublishTokens implements QuarkusTestProfile {
                 Map.entry("mcast.publish.token", PUBLISH),
                 Map.entry("mcast.publish.rate", "1000"),
                 Map.entry("mcast.sender.enabled", "false"),
+                // players' raw streams on (RouteVariantsTest asks /udp/ and /rtp/ too)
+                Map.entry("mcast.passthrough.allow", PLAYER_RANGE),
                 Map.entry("mcast.session.secret", SESSION_SECRET),
                 Map.entry("mcast.session.max-age", "1h"),
                 Map.entry("mcast.auth.max-failures-per-minute", String.valueOf(MAX_FAILURES_PER_MINUTE)),
