@@ -22,11 +22,18 @@ public class Channels {
 
     private final List<ChannelSpec> channels;
     private final List<String> warnings;
+    private final PassthroughSettings passthrough;
 
     public Channels(GatewayConfig config) {
         ConfigValidator.Result result = ConfigValidator.validate(config);
         this.channels = result.channels();
         this.warnings = result.warnings();
+        this.passthrough = result.passthrough();
+    }
+
+    /** The raw streams for players ({@code mcast.passthrough.*}). */
+    public PassthroughSettings passthrough() {
+        return passthrough;
     }
 
     /** Fails startup early, before any socket is opened, when a setting is invalid; logs the warnings. */

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import io.mcastgateway.channel.Bind;
 import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.channel.Cidr;
 import io.mcastgateway.config.GatewayConfig.Channel;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -31,7 +32,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public final class ConfigValidator {
 
     /** The channels to serve, and what deserves a warning. */
-    public record Result(List<ChannelSpec> channels, List<String> warnings) {
+    public record Result(List<ChannelSpec> channels, PassthroughSettings passthrough, List<String> warnings) {
     }
 
     private ConfigValidator() {
@@ -115,11 +116,59 @@ public final class ConfigValidator {
                     + " mcast.channels.<name>.group");
         }
         checkOverlaps(channels, problems);
+        PassthroughSettings passthrough = passthrough(config.passthrough(), channels, problems, warnings);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Invalid mcast-gateway configuration:\n  "
                     + String.join("\n  ", problems));
         }
-        return new Result(List.copyOf(channels), List.copyOf(warnings));
+        return new Result(List.copyOf(channels), passthrough, List.copyOf(warnings));
+    }
+
+    /** {@code mcast.passthrough.*}: the ranges read, the interface resolved (default: the default channel's). */
+    private static PassthroughSettings passthrough(GatewayConfig.Passthrough config, List<ChannelSpec> channels,
+            List<String> problems, List<String> warnings) {
+        String prefix = "mcast.passthrough.";
+        List<Cidr> allow = new ArrayList<>();
+        for (String range : config.allow().orElse(List.of())) {
+            if (range.isBlank()) {
+                continue;
+            }
+            try {
+                Cidr cidr = Cidr.parse(range);
+                if (!cidr.network().isMulticastAddress() || cidr.prefix() < (cidr.ipv4() ? 4 : 8)) {
+                    problems.add(prefix + "allow=" + range.trim() + ": not a range of multicast groups (within"
+                            + " 224.0.0.0/4 or ff00::/8)");
+                } else {
+                    allow.add(cidr);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(prefix + "allow=" + range.trim() + ": " + e.getMessage()
+                        + " (a CIDR range such as 239.255.0.0/16 or ff3e::/16)");
+            }
+        }
+        checkPositive(problems, prefix + "linger", config.linger().plusMillis(1));
+        checkRange(problems, prefix + "max-groups", config.maxGroups(), 1, 10_000);
+        checkRange(problems, prefix + "max-clients", config.maxClients(), 1, Integer.MAX_VALUE);
+        checkRange(problems, prefix + "client-buffer", config.clientBuffer(), 65_536, 1 << 30);
+        checkPositive(problems, prefix + "max-behind", config.maxBehind());
+        checkRange(problems, prefix + "reorder-window", config.reorderWindow(), 0, 1024);
+        String nic = null;
+        if (config.networkInterface().isPresent() && !config.networkInterface().get().isBlank()) {
+            nic = config.networkInterface().get().trim();
+            try {
+                if (!allow.isEmpty() && NetworkInterface.getByName(nic) == null) {
+                    warnings.add(prefix + "interface=" + nic + ": no such network interface yet (present: "
+                            + interfaceNames() + "); players get 503 until it appears");
+                }
+            } catch (SocketException e) {
+                problems.add(prefix + "interface=" + nic + ": cannot read the network interfaces: " + e.getMessage());
+            }
+        } else if (!channels.isEmpty()) {
+            nic = channels.stream().filter(c -> c.name().equals(ChannelSpec.DEFAULT_NAME)).findFirst()
+                    .orElse(channels.get(0)).interfaceName();
+        }
+        return new PassthroughSettings(allow, nic, config.linger(), config.maxGroups(), config.maxClients(),
+                config.clientBuffer(), config.maxBehind(), config.reorderWindow());
     }
 
     private static Optional<ChannelSpec> defaultChannel(GatewayConfig config, List<String> problems,

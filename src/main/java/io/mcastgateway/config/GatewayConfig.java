@@ -1,6 +1,7 @@
 package io.mcastgateway.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -134,6 +135,45 @@ public interface GatewayConfig {
 
     /** Failed authentications per client address. */
     Auth auth();
+
+    /** Raw streams for media players ({@code /udp/<group>:<port>}, {@code /rtp/...}, udpxy's URLs), groups joined on demand. */
+    Passthrough passthrough();
+
+    interface Passthrough {
+        /**
+         * The groups players may make the gateway join, as CIDR ranges (239.255.0.0/16, ff3e::/16), separated
+         * by commas; unset = /udp/ and /rtp/ are off (a configured channel's /api/channels/<name>/raw is not).
+         */
+        Optional<List<String>> allow();
+
+        /** The interface groups are joined on, by name; default: the channel default's (else the first channel's). */
+        @WithName("interface")
+        Optional<String> networkInterface();
+
+        /** How long a group stays joined after its last client left (a player switching back finds it still there). */
+        @WithDefault("10s")
+        Duration linger();
+
+        /** Groups joined on demand at most (a configured channel's socket is shared and not counted); beyond, 503. */
+        @WithDefault("16")
+        int maxGroups();
+
+        /** Raw-stream clients at most, over every group and channel; beyond, 503. */
+        @WithDefault("256")
+        int maxClients();
+
+        /** Bytes a client may have waiting to be written; beyond, whole datagrams are dropped for it and counted. */
+        @WithDefault("4194304")
+        int clientBuffer();
+
+        /** A client that keeps losing datagrams (it does not read fast enough) for this long is disconnected. */
+        @WithDefault("10s")
+        Duration maxBehind();
+
+        /** /rtp/: datagrams held to put RTP packets that arrive out of order back in order; 0 = none held. */
+        @WithDefault("8")
+        int reorderWindow();
+    }
 
     interface Jwt {
         /** Where the RSA key that verifies tokens (RS256/384/512, PS256/384/512) is: a PEM file, a JWK set file, or an https URL of either (a JWKS endpoint); unset = JWTs are not accepted. */

@@ -1,5 +1,8 @@
 package io.mcastgateway.metrics;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -17,7 +20,10 @@ import io.mcastgateway.stats.ChannelSources;
 import io.mcastgateway.stats.SourceRegistry;
 import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
+import io.mcastgateway.passthrough.Passthrough;
+import io.mcastgateway.passthrough.PassthroughGroup;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -40,9 +46,11 @@ public class GatewayMetrics {
     private final StreamStats stats;
     private final KernelWatch kernel;
     private final SourceRegistry sources;
+    private final Passthrough passthrough;
 
     public GatewayMetrics(MeterRegistry registry, Channels channels, Traffic traffic, MulticastReceiver receiver,
-            Hub hub, StreamStats stats, KernelWatch kernel, SourceRegistry sources) {
+            Hub hub, StreamStats stats, KernelWatch kernel, SourceRegistry sources, Passthrough passthrough) {
+        this.passthrough = passthrough;
         this.kernel = kernel;
         this.sources = sources;
         this.registry = registry;
@@ -54,6 +62,7 @@ public class GatewayMetrics {
     }
 
     void bind(@Observes StartupEvent event) {
+        bindPassthrough();
         for (ChannelSpec channel : channels.all()) {
             Tags tags = Tags.of("channel", channel.name(), "group", channel.groupText());
             ChannelTraffic t = traffic.of(channel);
@@ -157,6 +166,47 @@ public class GatewayMetrics {
                 .description("Events retained for Last-Event-ID replay")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * The players' raw streams: totals, and per group while it has a feed (groups are bounded by
+     * mcast.passthrough.max-groups and the channels; a group's meters go when it is left).
+     */
+    private void bindPassthrough() {
+        Gauge.builder("mcast.passthrough.groups", passthrough, Passthrough::joinedGroups)
+                .description("Groups joined for players (lingering ones too; channels' sockets are shared, not counted)")
+                .strongReference(true).register(registry);
+        Gauge.builder("mcast.passthrough.clients", passthrough, Passthrough::clients)
+                .description("Raw-stream clients (players) connected, over every group").strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("mcast.passthrough.rejected", passthrough, Passthrough::rejected)
+                .description("Raw-stream requests refused for a limit (max-groups, max-clients)").register(registry);
+        Map<PassthroughGroup, List<Meter>> meters = new ConcurrentHashMap<>();
+        passthrough.listen(new Passthrough.Listener() {
+            @Override
+            public void opened(PassthroughGroup group) {
+                Tags tags = Tags.of("target", group.target(), "channel", group.channelName());
+                meters.put(group, List.of(
+                        Gauge.builder("mcast.passthrough.group.clients", group, PassthroughGroup::clientCount)
+                                .description("Players of the group").tags(tags).strongReference(true).register(registry),
+                        FunctionCounter.builder("mcast.passthrough.sent", group, PassthroughGroup::sentBytes)
+                                .description("Payload bytes written to the group's players").baseUnit("bytes").tags(tags)
+                                .register(registry),
+                        FunctionCounter.builder("mcast.passthrough.dropped.datagrams", group, PassthroughGroup::dropped)
+                                .description("Datagrams dropped for the group's players that did not keep up").tags(tags)
+                                .register(registry),
+                        FunctionCounter.builder("mcast.passthrough.received.datagrams", group, PassthroughGroup::received)
+                                .description("Datagrams the group's socket received").tags(tags).register(registry)));
+            }
+
+            @Override
+            public void closed(PassthroughGroup group) {
+                List<Meter> gone = meters.remove(group);
+                if (gone != null) {
+                    gone.forEach(registry::remove);
+                }
+            }
+        });
     }
 
     private void counter(String name, String description, String unit, Tags tags, ChannelTraffic t,

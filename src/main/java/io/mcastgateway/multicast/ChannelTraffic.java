@@ -17,7 +17,7 @@ public final class ChannelTraffic {
     private final LongAdder rejoins = new LongAdder();
     private final LongAdder silences = new LongAdder();
 
-    void addReceived(int bytes) {
+    public void addReceived(int bytes) {
         received.increment();
         receivedBytes.add(bytes);
     }
@@ -27,7 +27,7 @@ public final class ChannelTraffic {
         sentBytes.add(bytes);
     }
 
-    void addReceiveError() {
+    public void addReceiveError() {
         receiveErrors.increment();
     }
 

@@ -136,10 +136,16 @@ public final class GroupReceiver {
     /** With {@code interfaces} looking an interface up by name (the system's, or a test's). */
     GroupReceiver(Vertx vertx, ChannelSpec channel, Settings settings, ChannelTraffic traffic,
             Consumer<DatagramSocket> tuning, Function<String, InterfaceStatus> interfaces) {
+        // created at startup (off the event loops): the event-loop context of the starting thread
+        this(vertx, vertx.getOrCreateContext(), channel, settings, traffic, tuning, interfaces);
+    }
+
+    /** On {@code context}, where its socket delivers and every change of its state runs. */
+    GroupReceiver(Vertx vertx, Context context, ChannelSpec channel, Settings settings, ChannelTraffic traffic,
+            Consumer<DatagramSocket> tuning, Function<String, InterfaceStatus> interfaces) {
         this.vertx = vertx;
         this.interfaces = interfaces;
-        // created at startup (off the event loops): the event-loop context of the starting thread
-        this.context = vertx.getOrCreateContext();
+        this.context = context;
         this.channel = channel;
         this.settings = settings;
         this.traffic = traffic;
@@ -155,7 +161,7 @@ public final class GroupReceiver {
      * Binds and joins; the returned future (of the first attempt) fails with a message that says why.
      * From then on the interface is watched and the membership renewed.
      */
-    Future<Void> start(DatagramSink sink) {
+    public Future<Void> start(DatagramSink sink) {
         return start(sink, NO_LISTENER);
     }
 
@@ -479,6 +485,21 @@ public final class GroupReceiver {
 
     /** Stops retrying and watching, leaves the group and closes the socket; waits at most {@code timeout}. */
     void stop(Duration timeout) {
+        try {
+            close().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            DatagramSocket s = socket;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Stops retrying and watching, leaves the group and closes the socket, without waiting (also from an
+     * event loop); the future completes once the socket is closed.
+     */
+    public Future<Void> close() {
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             state = State.CLOSED;
@@ -501,14 +522,7 @@ public final class GroupReceiver {
                     : Future.succeededFuture();
             leave.compose(left -> s.close()).onComplete(stopped);
         });
-        try {
-            stopped.future().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            DatagramSocket s = socket;
-            if (s != null) {
-                s.close();
-            }
-        }
+        return stopped.future();
     }
 
     /** Runs {@code task} on the receiver's context, where all its state changes. */

@@ -25,6 +25,7 @@ import io.mcastgateway.config.GatewayConfig.LogMode;
 import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.Payloads;
 import io.mcastgateway.hub.StreamEvent;
+import io.mcastgateway.platform.VertxInternals;
 import io.mcastgateway.stats.ChannelSources;
 import io.mcastgateway.stats.SourceRegistry;
 import io.mcastgateway.stats.SourceStats;
@@ -65,6 +66,8 @@ public class MulticastReceiver {
     private final LongAdder notLogged = new LongAdder();
     private volatile long logSecond;
     private volatile List<GroupReceiver> receivers = List.of();
+    /** Per receiving channel, by name: sinks beside the hub (players' raw streams). */
+    private final java.util.Map<String, Taps> taps = new java.util.HashMap<>();
     private long summaryTimer = -1;
 
     public MulticastReceiver(Vertx vertx, Channels channels, Hub hub, GatewayConfig config, Traffic traffic,
@@ -77,6 +80,11 @@ public class MulticastReceiver {
         this.traffic = traffic;
         this.logMode = config.receiver().log();
         this.logRate = config.receiver().logRate();
+        for (ChannelSpec c : channels.all()) {
+            if (c.receive() && config.receiver().enabled()) {
+                taps.put(c.name(), new Taps());
+            }
+        }
     }
 
     void start(@Observes StartupEvent event) {
@@ -93,15 +101,25 @@ public class MulticastReceiver {
         List<Future<Void>> joins = receivers.stream().map(r -> {
             ChannelTraffic counters = traffic.of(r.channel());
             ChannelSources senders = sources.of(r.channel().name());
+            Taps channelTaps = taps.get(r.channel().name());
             return r.start(new DatagramSink() {
                 @Override
                 public void receive(ByteBuf payload, InetSocketAddress sender) {
-                    onDatagram(r.channel(), counters, senders, payload, sender);
+                    if (onDatagram(r.channel(), counters, senders, payload, sender)) {
+                        DatagramSink[] more = channelTaps.sinks;
+                        for (int i = 0; i < more.length; i++) {
+                            more[i].receive(payload, sender);
+                        }
+                    }
                 }
 
                 @Override
                 public void batchEnd() {
                     hub.flush();
+                    DatagramSink[] more = channelTaps.sinks;
+                    for (int i = 0; i < more.length; i++) {
+                        more[i].batchEnd();
+                    }
                 }
             }, silence);
         }).toList();
@@ -156,13 +174,14 @@ public class MulticastReceiver {
         receivers = List.of();
     }
 
-    private void onDatagram(ChannelSpec channel, ChannelTraffic counters, ChannelSources senders, ByteBuf payload,
+    /** Counts the datagram and hands it to the hub; false when it is refused (not from the channel's source). */
+    private boolean onDatagram(ChannelSpec channel, ChannelTraffic counters, ChannelSources senders, ByteBuf payload,
             InetSocketAddress sender) {
         long now = System.currentTimeMillis();
         if (channel.sourceSpecific() && !channel.source().equals(sender.getAddress())) {
             // the kernel filters by source already; this holds the promise should a datagram slip through
             counters.addReceiveError();
-            return;
+            return false;
         }
         counters.addReceived(payload.readableBytes());
         SourceStats source = senders.record(sender, payload, now);
@@ -175,6 +194,48 @@ public class MulticastReceiver {
             }
         } else if (logMode == LogMode.SUMMARY) {
             sinceSummary.increment();
+        }
+        return true;
+    }
+
+    /**
+     * Adds {@code sink} to what a receiving channel's socket hands its datagrams to, after the hub: the
+     * datagrams the channel accepts, on the socket's event loop, with a {@link DatagramSink#batchEnd()} per
+     * read batch. Returns what removes it again, or null when {@code channel} does not receive here.
+     */
+    public Runnable tap(String channel, DatagramSink sink) {
+        Taps t = taps.get(channel);
+        if (t == null) {
+            return null;
+        }
+        t.add(sink);
+        return () -> t.remove(sink);
+    }
+
+    /**
+     * A receiver for a group that is not a channel (joined on demand by a player), with the channels'
+     * receive settings, on an event loop of its own; {@link GroupReceiver#start} joins,
+     * {@link GroupReceiver#close} leaves.
+     */
+    public GroupReceiver onDemand(ChannelSpec group, ChannelTraffic counters) {
+        GroupReceiver.Settings settings = new GroupReceiver.Settings(config.receiver().receiveBufferSize(),
+                config.receiver().retryInterval(), config.rejoinInterval(), config.receiver().interfaceCheckInterval());
+        return new GroupReceiver(vertx, VertxInternals.newEventLoopContext(vertx), group, settings, counters,
+                ReadAllocatorTuning::apply, GroupReceiver::interfaceStatus);
+    }
+
+    /** The extra sinks of one channel: copied on change, read per datagram without a lock. */
+    private static final class Taps {
+        volatile DatagramSink[] sinks = new DatagramSink[0];
+
+        synchronized void add(DatagramSink sink) {
+            DatagramSink[] next = java.util.Arrays.copyOf(sinks, sinks.length + 1);
+            next[sinks.length] = sink;
+            sinks = next;
+        }
+
+        synchronized void remove(DatagramSink sink) {
+            sinks = java.util.Arrays.stream(sinks).filter(s -> s != sink).toArray(DatagramSink[]::new);
         }
     }
 

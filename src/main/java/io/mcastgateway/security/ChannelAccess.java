@@ -9,7 +9,8 @@ import java.util.TreeSet;
  * Which channels an identity may watch and publish on, derived once per request from its
  * credential: the read token watches every channel, the publish token publishes on every channel, a
  * JWT names channels in its {@code mcast.subscribe} and {@code mcast.publish} claims (a name, or
- * {@value #ALL} for every channel), the page's session cookie carries what its credential had.
+ * {@value #ALL} for every channel; {@code mcast.subscribe} may also name group ranges, such as
+ * {@code 239.1.0.0/16}, for players' raw streams), the page's session cookie carries what its credential had.
  *
  * @param subscribe channel names this identity may watch ({@value #ALL}: every channel)
  * @param publish channel names this identity may publish on ({@value #ALL}: every channel)
@@ -38,6 +39,30 @@ public record ChannelAccess(Set<String> subscribe, Set<String> publish, long exp
 
     public boolean mayPublish(String channel) {
         return publish.contains(ALL) || publish.contains(channel);
+    }
+
+    /**
+     * Whether this identity may watch the raw stream of {@code group}: every channel ({@value #ALL}), or a
+     * range in {@code subscribe} ({@code 239.1.0.0/16}, a bare address, {@code ff3e::/16}) holds it. A
+     * channel name says nothing of groups; whoever may watch a channel may watch its group, which the caller
+     * knows.
+     */
+    public boolean maySubscribeGroup(java.net.InetAddress group) {
+        if (subscribesAll()) {
+            return true;
+        }
+        for (String entry : subscribe) {
+            if (entry.indexOf('.') >= 0 || entry.indexOf(':') >= 0) {
+                try {
+                    if (io.mcastgateway.channel.Cidr.parse(entry).contains(group)) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a range: a name that matches no group
+                }
+            }
+        }
+        return false;
     }
 
     public boolean subscribesAll() {

@@ -50,6 +50,30 @@ public final class ChannelPolicies {
         }
     }
 
+    /**
+     * {@code mcast-player}: the players' raw streams ({@code /udp/*}, {@code /rtp/*}, {@code /api/channels/*}{@code /raw}),
+     * permitted as {@code mcast-read}. A player presents its credential only when challenged, and only as
+     * HTTP Basic (the token as password in the playlist's URL, {@code http://x:<token>@host/udp/...}): a
+     * denied anonymous request there is challenged for Basic too. Elsewhere it is not, so that a browser
+     * never shows its login dialog for the page's requests.
+     */
+    @Singleton
+    public static class Player extends Policy {
+        /** The request attribute that asks {@link GatewayAuthMechanism#getChallenge} for a Basic challenge too. */
+        static final String BASIC_CHALLENGE = "mcast.challenge.basic";
+
+        public Player(AccessControl control) {
+            super(control, "mcast-player", ChannelAccess::readsAny);
+        }
+
+        @Override
+        public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity,
+                AuthorizationRequestContext context) {
+            request.put(BASIC_CHALLENGE, Boolean.TRUE);
+            return super.checkPermission(request, identity, context);
+        }
+    }
+
     @Singleton
     public static class Publish extends Policy {
         public Publish(AccessControl control) {

@@ -1,6 +1,8 @@
 package io.mcastgateway.security;
 
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,7 +24,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The gateway's credentials on a request: {@code Authorization: Bearer <token>} (the read or publish
- * token, or a JWT), else the page's session cookie; neither: anonymous. A session cookie that does
+ * token, or a JWT), or {@code Authorization: Basic} with the token as password (what players send for
+ * {@code http://user:<token>@host/udp/...}), else the page's session cookie; neither: anonymous. A session cookie that does
  * not verify counts as none. Failed attempts are logged with the client's address (never the
  * credential) and counted per address: beyond {@code mcast.auth.max-failures-per-minute} a failure
  * is answered 429 with Retry-After (the end of the minute) instead of 401; a right credential still
@@ -38,6 +41,7 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
     private static final Logger LOG = Logger.getLogger(GatewayAuthMechanism.class);
     private static final String THROTTLED = "mcast.auth.retry-after";
     private static final String BEARER = "Bearer ";
+    private static final String BASIC = "Basic ";
     /** Failures of one address logged one by one per minute; beyond, every this many. */
     private static final int LOGGED_PER_WINDOW = 20;
 
@@ -80,8 +84,8 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
     static CredentialRequest credential(RoutingContext ctx) {
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
-            Optional<String> bearer = bearer(authorization);
-            return bearer.map(b -> new CredentialRequest(CredentialRequest.Kind.BEARER, b)).orElse(null);
+            Optional<String> token = bearer(authorization).or(() -> basicPassword(authorization));
+            return token.map(b -> new CredentialRequest(CredentialRequest.Kind.BEARER, b)).orElse(null);
         }
         Cookie session = ctx.request().getCookie(SessionCookies.NAME);
         return session == null ? null : new CredentialRequest(CredentialRequest.Kind.SESSION, session.getValue());
@@ -95,6 +99,24 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
         return Optional.of(authorization.substring(BEARER.length()).trim());
     }
 
+    /**
+     * The password of an {@code Authorization: Basic} header, which players send for a URL with user info
+     * ({@code http://user:<token>@host/...}): the token (the user name is not looked at); or empty.
+     */
+    static Optional<String> basicPassword(String authorization) {
+        if (!authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 || colon == decoded.length() - 1 ? Optional.empty() : Optional.of(decoded.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The client's address: the peer's, or behind a trusted proxy the forwarded one. */
     static String client(RoutingContext ctx) {
         return ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
@@ -106,7 +128,11 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
         if (wait != null) {
             return Uni.createFrom().item(new ChallengeData(429, Map.of(HttpHeaders.RETRY_AFTER, Long.toString(wait))));
         }
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"mcast-gateway\""));
+        // players (ffmpeg, VLC) answer only a Basic challenge, and take the first one of the header
+        String challenge = ctx.get(ChannelPolicies.Player.BASIC_CHALLENGE) != null
+                ? "Basic realm=\"mcast-gateway\", Bearer realm=\"mcast-gateway\""
+                : "Bearer realm=\"mcast-gateway\"";
+        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", challenge));
     }
 
     @Override

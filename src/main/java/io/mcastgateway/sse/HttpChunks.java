@@ -16,7 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
  * HTTP/1.1 chunks made by hand ({@code <size in hex>\r\n<data>\r\n}), and a {@link Writer} that writes
  * a stream's chunks past Vert.x's HTTP encoder.
  */
-final class HttpChunks {
+public final class HttpChunks {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final short CRLF = ('\r' << 8) | '\n';
@@ -25,18 +25,18 @@ final class HttpChunks {
     }
 
     /** The bytes around {@code size} bytes of data: the size line and the closing CRLF. */
-    static int framingBytes(int size) {
+    public static int framingBytes(int size) {
         return hexDigits(size) + 4;
     }
 
-    static void writeHead(ByteBuf chunk, int size) {
+    public static void writeHead(ByteBuf chunk, int size) {
         for (int shift = (hexDigits(size) - 1) * 4; shift >= 0; shift -= 4) {
             chunk.writeByte(HEX[(size >>> shift) & 0xf]);
         }
         chunk.writeShort(CRLF);
     }
 
-    static void writeTail(ByteBuf chunk) {
+    public static void writeTail(ByteBuf chunk) {
         chunk.writeShort(CRLF);
     }
 
@@ -49,9 +49,21 @@ final class HttpChunks {
      * unless the response is chunked HTTP/1.1 and nothing after the encoder transforms the body (no
      * compression): then hand-made chunks are exactly what the encoder would write.
      */
-    static Writer writer(HttpConnection connection, HttpServerResponse response) {
+    public static Writer writer(HttpConnection connection, HttpServerResponse response) {
+        if (!response.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+            return null;
+        }
+        return bodyWriter(connection);
+    }
+
+    /**
+     * Writes bytes as they are past the HTTP encoder: for a response whose body ends when the connection
+     * closes (HTTP/1.0 without Content-Length), or for ready-made chunks; null unless the connection is
+     * HTTP/1.x and nothing after the encoder transforms the body.
+     */
+    public static Writer bodyWriter(HttpConnection connection) {
         Channel channel = VertxInternals.channel(connection);
-        if (channel == null || !response.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+        if (channel == null) {
             return null;
         }
         ChannelHandlerContext encoder = VertxInternals.plainHttpEncoder(channel);
@@ -67,7 +79,7 @@ final class HttpChunks {
      * the socket does not take, and every chunk while Netty has something queued, goes through the
      * pipeline from below the HTTP encoder, in order: bytes never pass each other on a connection.
      */
-    static final class Writer {
+    public static final class Writer {
         private final Channel channel;
         private final ChannelHandlerContext encoder;
         private final WritableByteChannel socket;
@@ -86,7 +98,7 @@ final class HttpChunks {
         }
 
         /** Writes the chunk (its readable bytes) and releases it once written. */
-        void write(ByteBuf chunk) {
+        public void write(ByteBuf chunk) {
             if (nothingQueued()) {
                 try {
                     chunk.skipBytes(socket.write(chunk.internalNioBuffer(chunk.readerIndex(), chunk.readableBytes())));
@@ -110,7 +122,7 @@ final class HttpChunks {
          * streams: while nothing is queued the socket writes from it, so a stream costs no buffer object
          * per batch. What the socket does not take goes through the pipeline as a duplicate of the rest.
          */
-        void writeShared(ByteBuf chunk, ByteBuffer view) {
+        public void writeShared(ByteBuf chunk, ByteBuffer view) {
             int written = 0;
             if (nothingQueued()) {
                 view.limit(chunk.writerIndex()).position(chunk.readerIndex());
@@ -126,6 +138,16 @@ final class HttpChunks {
                 }
             }
             encoder.writeAndFlush(chunk.retainedDuplicate().skipBytes(written), encoder.voidPromise());
+        }
+
+        /** Bytes Netty holds for the connection, not yet taken by the socket. */
+        public long pending() {
+            return VertxInternals.pendingWriteBytes(channel);
+        }
+
+        /** Closes the connection (its close handler cleans up). */
+        public void close() {
+            channel.close();
         }
 
         /** Whether the socket may be written directly: plain NIO, open, nothing queued by Netty (flushed or not). */

@@ -15,11 +15,22 @@ public class SourceRegistry {
 
     private final Map<String, ChannelSources> byChannel = new LinkedHashMap<>();
 
+    private final int max;
+
     public SourceRegistry(Channels channels, GatewayConfig config) {
+        this.max = config.sources().max();
         for (ChannelSpec channel : channels.all()) {
             byChannel.put(channel.name(), new ChannelSources(channel.name(), config.sources().max(),
                     channel.checks().rtpClockRate()));
         }
+    }
+
+    /**
+     * The statistics of a group that is not a channel (one joined for players), kept by its owner, not here:
+     * the same figures as a channel's, with the default clock for dynamic RTP payload types.
+     */
+    public ChannelSources unlisted(String name) {
+        return new ChannelSources(name, max, 90_000);
     }
 
     public ChannelSources of(String channel) {

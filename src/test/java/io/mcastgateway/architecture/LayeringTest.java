@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     /** Bottom first. */
-    private static final List<String> STACK = List.of("platform", "channel", "config", "stats", "hub", "transport", "multicast", "security", "sse", "rest", "health",
+    private static final List<String> STACK = List.of("platform", "channel", "config", "stats", "hub", "transport", "multicast", "security", "sse", "passthrough", "rest", "health",
             "metrics");
     private static final Pattern EDGE = Pattern.compile("^\\s*io\\.mcastgateway\\.(\\w+)\\s+->\\s+io\\.mcastgateway\\.(\\w+)\\s",
             Pattern.MULTILINE);
