@@ -78,7 +78,7 @@ public final class Bench {
     public static final String BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
     public static final String END = "<!-- bench:end -->";
 
-    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh", "ts");
+    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh", "ts", "passthrough");
 
     private void runOnly(String part) throws Exception {
         machine();
@@ -91,6 +91,7 @@ public final class Bench {
             }
             case "latency" -> latencyAndAllocation();
             case "fanout" -> fanOut();
+            case "passthrough" -> passthrough();
             case "ts" -> {
                 tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "2")));
                 jmh(OUT.resolve("jmh-ts.json"));
@@ -124,6 +125,7 @@ public final class Bench {
         Map<String, JsonNode> latencies = latencyAndAllocation();
         latencyChart(latencies);
         fanOut();
+        passthrough();
         jmh(OUT.resolve("jmh.json"));
         report.append("\nThe whole run took ").append((System.currentTimeMillis() - started) / 1000).append(" s.\n");
         Files.writeString(OUT.resolve("report.md"), report);
@@ -246,13 +248,17 @@ public final class Bench {
      * sync bytes).
      */
     private static JsonNode send(int tag, long rate, int size, long count, String kind) throws Exception {
-        try (Proc sender = Files.isExecutable(C_SENDER)
-                ? Proc.start(List.of(C_SENDER.toString(), GROUP, String.valueOf(PORT), String.valueOf(tag),
-                        String.valueOf(rate), String.valueOf(size), String.valueOf(count), kind), Map.of(),
-                        OUT.resolve("sender.log"), false)
-                : Proc.tool(OUT.resolve("sender.log"), "Sender", GROUP, PORT, tag, rate, size, count, kind)) {
+        try (Proc sender = sender(GROUP, PORT, tag, rate, size, count, kind, OUT.resolve("sender.log"))) {
             return sender.next(60 + count / Math.max(1, rate));
         }
+    }
+
+    /** A sender to {@code group}:{@code port}, under way: its result is its one line of output. */
+    private static Proc sender(String group, int port, int tag, long rate, int size, long count, String kind, Path log) {
+        return Files.isExecutable(C_SENDER)
+                ? Proc.start(List.of(C_SENDER.toString(), group, String.valueOf(port), String.valueOf(tag),
+                        String.valueOf(rate), String.valueOf(size), String.valueOf(count), kind), Map.of(), log, false)
+                : Proc.tool(log, "Sender", group, port, tag, rate, size, count, kind);
     }
 
     /** The MPEG-TS rows' datagram: seven 188-byte packets, as in most multicast video. */
@@ -920,6 +926,354 @@ public final class Bench {
                     .put("allDelivered", t.path("min").asLong() == count && out.path("ok").asInt() == n);
             return t;
         }
+    }
+
+    /** The passthrough rows' HTTP ports, the gateway's and the floor's: no other part listens on them. */
+    static final int PASSTHROUGH_HTTP = 18092;
+    static final int PASSTHROUGH_FLOOR_HTTP = 18093;
+    /** Group n of a row is 239.255.91.n, all on this port: no other part sends to them. */
+    static final String PASSTHROUGH_GROUPS = "239.255.91.";
+    static final int PASSTHROUGH_PORT = 23993;
+    /** A group's stream: 40 Mbit/s of 1,316-byte MPEG-TS datagrams, 3,799 a second. */
+    static final long PASSTHROUGH_BITS = 40_000_000;
+    static final int PASSTHROUGH_RATE = (int) Math.round(PASSTHROUGH_BITS / 8.0 / TS_SIZE);
+    /**
+     * Seconds of load before each measured run, not reported: at least the first, and until every client got
+     * some of it (a server may hold a new client of an MPEG-TS stream until a random access point, which the
+     * benchmark's payload has none of: the gateway does for 5 s), at most the second.
+     */
+    static final int PASSTHROUGH_WARM_UP_SECONDS = 3;
+    static final int PASSTHROUGH_WARM_UP_MAX_SECONDS = 15;
+    /** Seconds of the measured run. */
+    static final int PASSTHROUGH_SECONDS = 10;
+    /** Bytes kept for a client that does not take them, in both servers: the gateway's default. */
+    static final int PASSTHROUGH_CLIENT_BUFFER = 4 * 1024 * 1024;
+    /** How long the gateway stays joined to a group its last client left. */
+    static final int PASSTHROUGH_LINGER_SECONDS = 2;
+
+    /** The raw-stream clients and the plain C relay bench/run compiles. */
+    static final Path C_STREAM_CLIENTS = OUT.resolve("stream-clients");
+    static final Path C_RAW_RELAY = OUT.resolve("raw-relay");
+
+    /** A row of the passthrough section: its groups, each with as many clients. */
+    private record PassthroughRow(String label, int groups, int clientsPerGroup) {
+    }
+
+    private static final List<PassthroughRow> PASSTHROUGH_ROWS = List.of(new PassthroughRow("8 groups × 1 client", 8, 1),
+            new PassthroughRow("1 group × 100 clients", 1, 100));
+
+    /** The gateway's passthrough settings in the rows: the groups' range on lo, the defaults' limits spelled out. */
+    static Map<String, String> passthroughSettings() {
+        return Map.of("MCAST_PASSTHROUGH_ALLOW", PASSTHROUGH_GROUPS + "0/24", "MCAST_PASSTHROUGH_INTERFACE", "lo",
+                "MCAST_PASSTHROUGH_LINGER", PASSTHROUGH_LINGER_SECONDS + "s", "MCAST_PASSTHROUGH_MAX_CLIENTS", "256",
+                "MCAST_PASSTHROUGH_MAX_GROUPS", "16", "MCAST_PASSTHROUGH_CLIENT_BUFFER",
+                String.valueOf(PASSTHROUGH_CLIENT_BUFFER));
+    }
+
+    /** What a passthrough run runs against: its process's CPU time, and its own figures once the run is over. */
+    private interface RelayServer {
+        long cpuNanos() throws Exception;
+
+        JsonNode figures() throws Exception;
+    }
+
+    /**
+     * The passthrough rows (udpxy's {@code GET /udp/<group>:<port>}): per row, its groups' streams to their
+     * clients, first through the floor ({@code bench/raw-relay.c}, a fresh process each row) and then through the
+     * gateway (one process for all rows, the groups' range allowed), with the same clients and load; after each
+     * gateway run it is left the linger and a second to leave the groups before the next floor run joins them.
+     */
+    private void passthrough() throws Exception {
+        report.append("\n## Passthrough: raw streams (`GET /udp/<group>:<port>`), 40 Mbit/s of MPEG-TS a group\n\n");
+        if (!Files.isExecutable(C_STREAM_CLIENTS) || !Files.isExecutable(C_RAW_RELAY) || !Files.isExecutable(C_SENDER)) {
+            report.append("No rows: they need `bench/stream-clients.c`, `bench/raw-relay.c` and `bench/sender.c`, which")
+                    .append(" bench/run compiles when there is a C compiler (cc).\n");
+            return;
+        }
+        report.append("Each group gets 1,316-byte MPEG-TS datagrams (`bench/sender.c`'s `ts`, one sender process a group,")
+                .append(" group n at ").append(PASSTHROUGH_GROUPS).append("n:").append(PASSTHROUGH_PORT).append(" on lo) at ")
+                .append(String.format(Locale.ROOT, "%,d", PASSTHROUGH_RATE)).append("/s, 40 Mbit/s, for ")
+                .append(PASSTHROUGH_SECONDS).append(" s, after the same not reported for at least ")
+                .append(PASSTHROUGH_WARM_UP_SECONDS).append(" s and until every client got some of it (the gateway holds")
+                .append(" a new client of an MPEG-TS stream up to 5 s for a random access point, which this payload")
+                .append(" has none of). Its clients (`bench/stream-clients.c`: one process, one epoll")
+                .append(" thread) ask for `/udp/<group>:<port>` (HTTP/1.1), take the chunked body, count its bytes (not")
+                .append(" the chunks' framing) and every datagram by its sequence number, and check the 188-byte")
+                .append(" packets' sync bytes. The floor is `bench/raw-relay.c`, a plain C relay with one epoll thread per")
+                .append(" CPU (").append(FLOOR_THREADS).append(") that joins each group once (one socket, SO_RCVBUF 4 MiB,")
+                .append(" bound to the group), reads every datagram waiting per wake-up (recvmmsg) and writes them to")
+                .append(" each client as HTTP chunks, one a datagram, with one writev(2) per client and wake-up (as the")
+                .append(" gateway writes one chunk per client and wake-up), keeping up to 4 MiB a client that the")
+                .append(" socket does not take (the gateway's default) and dropping whole datagrams beyond. Per row the")
+                .append(" floor runs first, then the gateway (`MCAST_PASSTHROUGH_ALLOW=").append(PASSTHROUGH_GROUPS)
+                .append("0/24`, linger ").append(PASSTHROUGH_LINGER_SECONDS)
+                .append(" s, the same process for both rows). CPU is the server process's user and system time (all")
+                .append(" threads, `/proc/<pid>/stat`) from the first datagram sent to the last delivered: on lo the")
+                .append(" kernel's work for the receiving TCP side runs mostly in the writer's system calls, so it counts")
+                .append(" with the server. CPU s per Gbit delivered is also CPUs busy per Gbit/s.\n\n")
+                .append("| row | server | datagrams sent | bytes delivered | worst client | missing | Gbit/s | CPU s |")
+                .append(" CPU s per Gbit | client CPU |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        ArrayNode json = results.withArray("passthrough");
+        try (Gateway gateway = new Gateway("passthrough", passthroughSettings(), Gateway.LAUNCHER, PASSTHROUGH_HTTP)) {
+            RelayServer viaGateway = new RelayServer() {
+                @Override
+                public long cpuNanos() throws Exception {
+                    return gateway.cpuNanos();
+                }
+
+                @Override
+                public JsonNode figures() throws Exception {
+                    return gateway.stats();
+                }
+            };
+            for (PassthroughRow row : PASSTHROUGH_ROWS) {
+                ObjectNode floor;
+                try (Proc relay = rawRelay()) {
+                    floor = passthroughRun(row, new RelayServer() {
+                        @Override
+                        public long cpuNanos() throws Exception {
+                            return relay.cpuNanos();
+                        }
+
+                        @Override
+                        public JsonNode figures() throws Exception {
+                            relay.tell("stop");
+                            return relay.next(30);
+                        }
+                    }, PASSTHROUGH_FLOOR_HTTP, "floor");
+                }
+                ObjectNode t = passthroughRun(row, viaGateway, PASSTHROUGH_HTTP, "gateway");
+                json.add(floor).add(t);
+                passthroughRow(row.label(), "floor (C)", floor, null);
+                passthroughRow("", "gateway", t, floor);
+                Thread.sleep((PASSTHROUGH_LINGER_SECONDS + 1) * 1000L); // the gateway left the row's groups
+            }
+        }
+        report.append("\nDelivered: the bytes of the measured datagrams the clients got, of all that were sent times the")
+                .append(" clients of their group; worst client: the fewest bytes one client got, of what its group's")
+                .append(" sender sent; missing: datagrams sent that a client did not get, over all clients (with")
+                .append(" datagrams of other groups a client got, packets whose sync byte was not 0x47 and clients the")
+                .append(" server closed, when there were any). \"Client CPU\"")
+                .append(" is the share of the clients' thread's time it was busy: well below 100 %, the client was not")
+                .append(" what limited the figures.\n");
+    }
+
+    /** bench/raw-relay.c on its port, listening; refused when something listens there already. */
+    private static Proc rawRelay() throws Exception {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new java.net.InetSocketAddress("127.0.0.1", PASSTHROUGH_FLOOR_HTTP), 1000);
+            throw new IllegalStateException("something already listens on port " + PASSTHROUGH_FLOOR_HTTP + ": stop it first");
+        } catch (java.io.IOException free) {
+            // nothing listens: the relay may
+        }
+        Proc relay = Proc.start(List.of(C_RAW_RELAY.toString(), String.valueOf(PASSTHROUGH_FLOOR_HTTP),
+                String.valueOf(FLOOR_THREADS), String.valueOf(PASSTHROUGH_CLIENT_BUFFER), "read"), Map.of(),
+                OUT.resolve("raw-relay.log"), false);
+        try {
+            relay.next(30);
+            return relay;
+        } catch (Exception e) {
+            relay.close();
+            throw e;
+        }
+    }
+
+    private static String passthroughPath(int group) {
+        return "/udp/" + PASSTHROUGH_GROUPS + group + ":" + PASSTHROUGH_PORT;
+    }
+
+    /**
+     * One row against whatever serves /udp/ on {@code port}: the clients connect, every group gets
+     * {@link #PASSTHROUGH_WARM_UP_SECONDS} of load, then the measured {@link #PASSTHROUGH_SECONDS} under new tags,
+     * with the server's CPU time taken before the first and after the last is delivered. Its figures as JSON
+     * ({@code served} false, with the ok count and a status, when not every client got a 200).
+     */
+    private ObjectNode passthroughRun(PassthroughRow row, RelayServer server, int port, String who) throws Exception {
+        ObjectNode r = Proc.JSON.createObjectNode().put("row", row.label()).put("server", who)
+                .put("groups", row.groups()).put("clientsPerGroup", row.clientsPerGroup()).put("rate", PASSTHROUGH_RATE)
+                .put("size", TS_SIZE).put("seconds", PASSTHROUGH_SECONDS);
+        List<String> command = new ArrayList<>(List.of(C_STREAM_CLIENTS.toString(), "127.0.0.1", String.valueOf(port),
+                String.valueOf(row.clientsPerGroup())));
+        for (int g = 1; g <= row.groups(); g++) {
+            command.add(passthroughPath(g));
+        }
+        int connections = row.groups() * row.clientsPerGroup();
+        try (Proc clients = Proc.start(command, Map.of(), OUT.resolve("stream-clients-" + who + ".log"), false)) {
+            // the warm-up under way before the clients count as answered: a server may hold its response head
+            // until the first datagram (its Content-Type depends on the payload)
+            List<Integer> warmUpTags;
+            long warmUpStart = System.currentTimeMillis();
+            try (Senders warmUp = startSenders(row.groups(), PASSTHROUGH_WARM_UP_MAX_SECONDS)) {
+                warmUpTags = warmUp.tags();
+                JsonNode ready;
+                try {
+                    ready = clients.next(60);
+                } catch (IllegalStateException noAnswer) {
+                    return r.put("served", false).put("ok", 0).put("connections", connections).put("status", 0);
+                }
+                r.put("contentType", ready.path("contentType").asText());
+                if (ready.path("ok").asInt() < connections) {
+                    return r.put("served", false).put("ok", ready.path("ok").asInt()).put("connections", connections)
+                            .put("status", ready.path("status").asInt());
+                }
+                r.put("warmUpSeconds", awaitWarm(clients, warmUpTags, warmUpStart) / 1000.0); // not reported
+            } // stops the warm-up's senders
+            Thread.sleep(500);
+            long cpuBefore = server.cpuNanos();
+            List<JsonNode> sent;
+            List<Integer> tags;
+            try (Senders measured = startSenders(row.groups(), PASSTHROUGH_SECONDS)) {
+                sent = measured.await(PASSTHROUGH_SECONDS);
+                tags = measured.tags();
+            }
+            List<PassthroughFigures.Stream> streams = new ArrayList<>();
+            double seconds = 0;
+            for (int g = 1; g <= row.groups(); g++) {
+                streams.add(new PassthroughFigures.Stream(passthroughPath(g), tags.get(g - 1),
+                        sent.get(g - 1).path("sent").asLong(), warmUpTags.get(g - 1)));
+                seconds = Math.max(seconds, sent.get(g - 1).path("seconds").asDouble());
+            }
+            awaitStreams(clients, streams, row.clientsPerGroup());
+            long cpu = server.cpuNanos() - cpuBefore;
+            clients.tell("poll");
+            JsonNode out = clients.next(60);
+            r.set("serverFigures", server.figures()); // while its clients are still there (the floor ends on it)
+            clients.tell("stop");
+            clients.next(60);
+            PassthroughFigures f = PassthroughFigures.of(out, streams, row.clientsPerGroup(), TS_SIZE, seconds, cpu);
+            r.put("served", true).put("datagramsSent", f.datagramsSent()).put("bytesToDeliver", f.bytesToDeliver())
+                    .put("bytesDelivered", f.bytesDelivered()).put("worstClientPercent", f.worstClientPercent())
+                    .put("missing", f.missing()).put("gaps", f.gaps()).put("disorder", f.disorder())
+                    .put("foreign", f.foreign())
+                    .put("allDelivered", f.allDelivered()).put("loadSeconds", seconds)
+                    .put("gbitsPerSecond", f.gbitsPerSecond()).put("cpuSeconds", f.cpuSeconds())
+                    .put("cpuSecondsPerGbit", f.cpuSecondsPerGbit()).put("syncErrors", out.path("syncErrors").asLong())
+                    .put("closedByServer", out.path("closed").asInt()).put("clientCpuBusy", out.path("cpuBusy").asDouble());
+            return r;
+        }
+    }
+
+    /** One sender per group, all under way, each under a tag of its own; closing stops those still sending. */
+    private record Senders(List<Proc> procs, List<Integer> tags) implements AutoCloseable {
+
+        /** Their results, by group, once all have sent (at most a minute more than {@code seconds}). */
+        List<JsonNode> await(int seconds) throws Exception {
+            List<JsonNode> sent = new ArrayList<>();
+            for (Proc sender : procs) {
+                sent.add(sender.next(60 + seconds));
+            }
+            return sent;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Proc sender : procs) {
+                sender.close();
+            }
+        }
+    }
+
+    /** Starts one sender per group (1 to {@code groups}), each at {@link #PASSTHROUGH_RATE} for {@code seconds}. */
+    private Senders startSenders(int groups, int seconds) {
+        Senders senders = new Senders(new ArrayList<>(), new ArrayList<>());
+        try {
+            for (int g = 1; g <= groups; g++) {
+                int tag = nextTag++;
+                senders.procs().add(sender(PASSTHROUGH_GROUPS + g, PASSTHROUGH_PORT, tag, PASSTHROUGH_RATE, TS_SIZE,
+                        (long) PASSTHROUGH_RATE * seconds, "ts", OUT.resolve("sender-" + g + ".log")));
+                senders.tags().add(tag);
+            }
+            return senders;
+        } catch (RuntimeException e) {
+            try {
+                senders.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Waits while the warm-up (tags by group) is sent until it lasted {@link #PASSTHROUGH_WARM_UP_SECONDS} and
+     * every client got some of it, at most {@link #PASSTHROUGH_WARM_UP_MAX_SECONDS} from {@code start}: the
+     * milliseconds it took.
+     */
+    private static long awaitWarm(Proc clients, List<Integer> tags, long start) throws Exception {
+        long deadline = start + (PASSTHROUGH_WARM_UP_MAX_SECONDS - 1) * 1000L; // before its senders are done
+        Thread.sleep(Math.max(0, start + PASSTHROUGH_WARM_UP_SECONDS * 1000L - System.currentTimeMillis()));
+        while (System.currentTimeMillis() < deadline) {
+            clients.tell("poll");
+            JsonNode paths = clients.next(30).path("paths");
+            boolean all = true;
+            for (int g = 1; g <= tags.size(); g++) {
+                all &= paths.path(passthroughPath(g)).path("tags").path(tags.get(g - 1).toString()).path("min").asLong() > 0;
+            }
+            if (all) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return System.currentTimeMillis() - start;
+    }
+
+    /** Waits until every client got every byte of its group's stream, or nothing moved for a second (at most 15 s). */
+    private static void awaitStreams(Proc clients, List<PassthroughFigures.Stream> streams, int clientsPerGroup)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        long lastDelivered = -1;
+        long stillSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            clients.tell("poll");
+            PassthroughFigures f = PassthroughFigures.of(clients.next(30), streams, clientsPerGroup, TS_SIZE, 0, 0);
+            if (f.allDelivered()) {
+                return;
+            }
+            if (f.bytesDelivered() != lastDelivered) {
+                lastDelivered = f.bytesDelivered();
+                stillSince = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - stillSince > 1000) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** A share with two decimals, rounded down: "100.00 %" only when nothing is missing. */
+    private static String percentDown(double percent) {
+        return String.format(Locale.ROOT, "%.2f %%", Math.floor(percent * 100) / 100);
+    }
+
+    /** A line of the passthrough table; the gateway's CPU per Gbit beside the floor's when there is one. */
+    private void passthroughRow(String row, String who, JsonNode t, JsonNode floor) {
+        String type = t.path("contentType").asText();
+        report.append("| ").append(row).append(" | ").append(who)
+                .append(t.path("served").asBoolean() && !type.equals("video/mp2t") ? " (Content-Type: " + type + ")" : "")
+                .append(" | ");
+        if (!t.path("served").asBoolean()) {
+            report.append("not served: ").append(t.path("ok").asInt()).append(" of ").append(t.path("connections").asInt())
+                    .append(" clients got a 200 (one got ").append(t.path("status").asInt() == 0 ? "no answer"
+                            : "HTTP " + t.path("status").asInt())
+                    .append(") | – | – | – | – | – | – | – |\n");
+            return;
+        }
+        double perGbit = t.path("cpuSecondsPerGbit").asDouble();
+        double floorPerGbit = floor == null ? 0 : floor.path("cpuSecondsPerGbit").asDouble();
+        report.append(String.format(Locale.ROOT, "%,d", t.path("datagramsSent").asLong())).append(" | ")
+                .append(String.format(Locale.ROOT, "%,d of %,d (", t.path("bytesDelivered").asLong(),
+                        t.path("bytesToDeliver").asLong()))
+                .append(percentDown(100.0 * t.path("bytesDelivered").asLong() / Math.max(1, t.path("bytesToDeliver").asLong())))
+                .append(") | ").append(percentDown(t.path("worstClientPercent").asDouble()))
+                .append(" | ").append(t.path("missing").asLong())
+                .append(t.path("syncErrors").asLong() > 0 ? ", " + t.path("syncErrors").asLong() + " sync errors" : "")
+                .append(t.path("foreign").asLong() > 0 ? ", " + t.path("foreign").asLong() + " of other groups" : "")
+                .append(t.path("closedByServer").asInt() > 0 ? ", " + t.path("closedByServer").asInt() + " closed" : "")
+                .append(" | ").append(String.format(Locale.ROOT, "%.2f", t.path("gbitsPerSecond").asDouble()))
+                .append(" | ").append(String.format(Locale.ROOT, "%.2f", t.path("cpuSeconds").asDouble()))
+                .append(" | ").append(String.format(Locale.ROOT, "%.3f", perGbit))
+                .append(floorPerGbit > 0 ? String.format(Locale.ROOT, " (%.1f × floor)", perGbit / floorPerGbit) : "")
+                .append(" | ").append(String.format(Locale.ROOT, "%.0f %%", 100 * t.path("clientCpuBusy").asDouble()))
+                .append(" |\n");
     }
 
     /** The JMH results of bench/run, when it ran them (target/bench/jmh.json, or jmh-ts.json for --only ts). */

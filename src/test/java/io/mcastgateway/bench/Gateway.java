@@ -42,6 +42,8 @@ final class Gateway implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Proc proc;
+    /** The HTTP port it listens on. */
+    final int http;
     final Path log;
     /** From process start to the first 200 of /q/health/ready. */
     final long readyMillis;
@@ -52,15 +54,21 @@ final class Gateway implements AutoCloseable {
     }
 
     Gateway(String name, Map<String, String> settings, List<String> command) throws Exception {
+        this(name, settings, command, Bench.HTTP);
+    }
+
+    /** Listening on {@code http} (the passthrough rows' own port) instead of {@link Bench#HTTP}. */
+    Gateway(String name, Map<String, String> settings, List<String> command, int http) throws Exception {
+        this.http = http;
         log = Bench.OUT.resolve("gateway-" + name + ".log");
         Map<String, String> env = new HashMap<>(Map.of("MCAST_INTERFACE", "lo", "MCAST_GROUP", Bench.GROUP,
-                "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(Bench.HTTP),
+                "MCAST_PORT", String.valueOf(Bench.PORT), "QUARKUS_HTTP_PORT", String.valueOf(http),
                 "MCAST_SENDER_ENABLED", "false", "MCAST_TTL", "0", "QUARKUS_SHUTDOWN_DELAY", "0s"));
         // every client of the benchmark is at 127.0.0.1: the cap per client address would stop the fan-out at 64
         env.put("MCAST_STREAM_MAX_PER_CLIENT", "1000000");
         env.putAll(settings);
         if (status("/q/health/ready") != -1) { // else the figures would be another process's
-            throw new IllegalStateException("something already answers on port " + Bench.HTTP + ": stop it first");
+            throw new IllegalStateException("something already answers on port " + http + ": stop it first");
         }
         long start = System.nanoTime();
         proc = Proc.start(command, env, log, true);
@@ -74,12 +82,12 @@ final class Gateway implements AutoCloseable {
         readyMillis = (System.nanoTime() - start) / 1_000_000;
     }
 
-    static int status(String path) {
+    int status(String path) {
         return HttpStatus.of(HTTP, uri(path), Duration.ofSeconds(5));
     }
 
-    static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + Bench.HTTP + path);
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + http + path);
     }
 
     JsonNode stats() throws Exception {
@@ -102,23 +110,9 @@ final class Gateway implements AutoCloseable {
         return Proc.JSON.missingNode();
     }
 
-    /** Clock ticks a second, for /proc/<pid>/stat. */
-    private static final long CLOCK_TICKS = clockTicks();
-
-    private static long clockTicks() {
-        try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
-            return Long.parseLong(new String(getconf.getInputStream().readAllBytes()).trim());
-        } catch (Exception e) {
-            return 100;
-        }
-    }
-
     /** CPU time the gateway's process used so far, user and system, all threads ({@code /proc/<pid>/stat}). */
     long cpuNanos() throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + proc.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3, the state
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / CLOCK_TICKS;
+        return proc.cpuNanos();
     }
 
     /** Waits until every received event is delivered to every subscriber, or nothing moves for a second. */

@@ -86,6 +86,25 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
+    /** Clock ticks a second, for /proc/<pid>/stat. */
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+            return Long.parseLong(new String(getconf.getInputStream().readAllBytes()).trim());
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    /** CPU time the process used so far, user and system, all threads ({@code /proc/<pid>/stat}). */
+    long cpuNanos() throws IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3, the state
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / CLOCK_TICKS;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
