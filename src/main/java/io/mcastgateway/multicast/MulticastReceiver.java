@@ -214,13 +214,14 @@ public class MulticastReceiver {
 
     /**
      * A receiver for a group that is not a channel (joined on demand by a player), with the channels'
-     * receive settings, on an event loop of its own; {@link GroupReceiver#start} joins,
-     * {@link GroupReceiver#close} leaves.
+     * receive settings, on the event loop of {@code near} (the first player's connection: a group with
+     * one player hands its datagrams over without a task between threads); {@link GroupReceiver#start}
+     * joins, {@link GroupReceiver#close} leaves.
      */
-    public GroupReceiver onDemand(ChannelSpec group, ChannelTraffic counters) {
+    public GroupReceiver onDemand(ChannelSpec group, ChannelTraffic counters, io.vertx.core.Context near) {
         GroupReceiver.Settings settings = new GroupReceiver.Settings(config.receiver().receiveBufferSize(),
                 config.receiver().retryInterval(), config.rejoinInterval(), config.receiver().interfaceCheckInterval());
-        return new GroupReceiver(vertx, VertxInternals.newEventLoopContext(vertx), group, settings, counters,
+        return new GroupReceiver(vertx, VertxInternals.newEventLoopContext(vertx, near), group, settings, counters,
                 ReadAllocatorTuning::apply, GroupReceiver::interfaceStatus);
     }
 

@@ -33,6 +33,8 @@ final class Client {
     private static final Logger LOG = Logger.getLogger(Client.class);
     /** How long a client of an MPEG-TS stream waits for a random access point before it starts anyway. */
     static final long START_WAIT_MS = 5_000;
+    /** After a client waited in vain, how long the next ones of the group start at once (the encoder marks none). */
+    static final long UNMARKED_MS = 60_000;
 
     enum Kind {
         /** {@code /udp/}, {@code /api/channels/<name>/raw}: the payloads as they are. */
@@ -114,7 +116,8 @@ final class Client {
     /**
      * Writes the batch, or drops it when the client has too much waiting; on the event loop. A client of an
      * MPEG-TS stream starts at a random access point, after the latest tables ({@link TsStart}); what comes
-     * before it is not written (at most {@link #START_WAIT_MS}: then it starts where the stream is).
+     * before it is not written (at most {@link #START_WAIT_MS}: then it starts where the stream is, and so do
+     * the group's next clients for {@link #UNMARKED_MS}, as its encoder marks no random access point).
      */
     void deliver(Batch batch, ByteBuffer view, long now) {
         if (closed) {
@@ -123,8 +126,12 @@ final class Client {
         open();
         if (waitingForStart) {
             boolean ts = feed.looksLikeTs(kind);
-            if (ts && batch.start < 0 && now - since < START_WAIT_MS) {
-                return;
+            if (ts && batch.start < 0) {
+                if (now - since < START_WAIT_MS && now >= feed.startAtOnceUntil) {
+                    return;
+                }
+                // the stream marks no random access point: the next clients for a while start at once
+                feed.startAtOnceUntil = now + UNMARKED_MS;
             }
             start(batch, ts ? Math.max(0, batch.start) : 0, ts ? feed.tables() : new byte[0]);
             return;

@@ -51,6 +51,8 @@ final class Feed implements DatagramSink, PassthroughGroup {
     private volatile Loop[] loops = new Loop[0];
     private volatile int udpClients;
     private volatile int rtpClients;
+    /** Until when new clients start at once: the stream marked no random access point for one that waited. */
+    volatile long startAtOnceUntil;
     /** Clients waiting for a random access point, to start at. */
     private volatile int waiting;
     private volatile int kinds; // bit 1: the payload was looked at; 2: it is MPEG-TS; 4: the RTP payload is
@@ -314,8 +316,25 @@ final class Feed implements DatagramSink, PassthroughGroup {
             this.eventLoop = eventLoop;
         }
 
-        /** On the socket's thread: the batches of one read batch (either may be null). */
+        /**
+         * On the socket's thread: the batches of one read batch (either may be null). When the socket reads on
+         * this very loop and nothing waits before them, they are written at once: no task, no wake-up.
+         */
         void offer(Batch u, Batch r) {
+            boolean now;
+            synchronized (this) {
+                now = !scheduled && eventLoop.inEventLoop(); // only this thread schedules, so it stays so
+            }
+            if (now) {
+                long millis = System.currentTimeMillis();
+                if (u != null) {
+                    deliver(retain(u), Client.Kind.UDP, millis);
+                }
+                if (r != null) {
+                    deliver(retain(r), Client.Kind.RTP, millis);
+                }
+                return;
+            }
             synchronized (this) {
                 long size = (u == null ? 0 : u.bytes()) + (r == null ? 0 : r.bytes());
                 if (queuedBytes + size > LOOP_BACKLOG_BYTES) {

@@ -25,6 +25,7 @@ import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
 import io.mcastgateway.stats.SourceRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -109,8 +110,9 @@ public class Passthrough {
      * also when the join failed. Throws {@link Refused} when a limit is reached.
      *
      * @param channel the configured channel that receives exactly this group, or null
+     * @param client the client's context: a group joined for it reads on the same event loop
      */
-    synchronized Feed open(Target target, ChannelSpec channel) {
+    synchronized Feed open(Target target, ChannelSpec channel, Context client) {
         if (closing) {
             throw new Refused(503, "the gateway is shutting down");
         }
@@ -121,7 +123,7 @@ public class Passthrough {
         }
         Feed feed = feeds.get(target);
         if (feed == null) {
-            feed = channel != null ? tap(target, channel) : join(target);
+            feed = channel != null ? tap(target, channel) : join(target, client);
             feeds.put(target, feed);
             Feed opened = feed;
             listeners.forEach(l -> l.opened(opened));
@@ -147,7 +149,7 @@ public class Passthrough {
     }
 
     /** A socket of the group's own, joined on the passthrough interface; one lingering group gives way at the limit. */
-    private Feed join(Target target) {
+    private Feed join(Target target, Context client) {
         if (joinedGroups() >= settings.maxGroups() && !evictLingering()) {
             rejected.incrementAndGet();
             throw new Refused(503, "too many groups: " + settings.maxGroups()
@@ -160,7 +162,7 @@ public class Passthrough {
                 target.source(), 0, Bind.GROUP, true, ChannelSpec.Sender.off());
         ChannelTraffic counters = new ChannelTraffic();
         Feed feed = new Feed(target, null, counters, sources.unlisted(target.toString()), settings.reorderWindow());
-        feed.receiver = receivers.onDemand(spec, counters);
+        feed.receiver = receivers.onDemand(spec, counters, client);
         feed.joined = feed.receiver.start(feed)
                 .onSuccess(v -> LOG.infof("Joined %s on %s for a player (%d groups joined for players)", target,
                         settings.interfaceName(), joinedGroups()))

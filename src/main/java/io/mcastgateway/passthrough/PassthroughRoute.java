@@ -121,7 +121,7 @@ public class PassthroughRoute {
         Context context = ctx.vertx().getOrCreateContext(); // the connection's: the client is served on its event loop
         Feed feed;
         try {
-            feed = passthrough.open(target, channel);
+            feed = passthrough.open(target, channel, context);
         } catch (Passthrough.Refused e) {
             text(ctx, e.status, e.getMessage() + "\n", e.status == 503 ? 5 : 0);
             return;

@@ -56,6 +56,16 @@ public final class VertxInternals {
         return ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
     }
 
+    /**
+     * A new event-loop context on the event loop of {@code on} (with its worker pool): what it runs shares
+     * that loop's thread, so hand-offs between the two need no task and no wake-up.
+     */
+    public static Context newEventLoopContext(io.vertx.core.Vertx vertx, Context on) {
+        ContextInternal like = (ContextInternal) on;
+        return ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext(like.nettyEventLoop(), like.workerPool(),
+                like.classLoader());
+    }
+
     /** Sets a periodic timer on the given context (Vert.x's own {@code setPeriodic} uses the caller's). */
     public static long setPeriodic(Context context, long millis, io.vertx.core.Handler<Long> handler) {
         return ((ContextInternal) context).setPeriodic(millis, handler);

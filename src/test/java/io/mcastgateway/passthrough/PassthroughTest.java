@@ -237,6 +237,46 @@ class PassthroughTest {
     }
 
     @Test
+    void shouldStartANewPlayerAtAKeyFrameAfterTheLatestTables() {
+        String group = "239.255.90.9";
+        byte[] pat = Ts.pat(0, 0x1000);
+        byte[] pmt = Ts.pmt(0x1000, 0); // names no stream: any random access point will do
+        PlayerClient first = open("/udp/" + group + ":" + Players.PORT).read();
+        // the tables, then a GOP's tail: nothing a player could decode
+        Multicast.sendTo(sender, Ts.concat(List.of(pat, pmt, Ts.packet(0x100, 0), Ts.packet(0x100, 1),
+                Ts.packet(0x100, 2), Ts.packet(0x100, 3), Ts.packet(0x100, 4))), group, Players.PORT);
+        byte[] keyFrame = Ts.packet(0x100, 5, true, true, true);
+        keyFrame[5] = 0x40; // random_access_indicator
+        byte[] from = Ts.concat(List.of(Ts.packet(0x101, 0), keyFrame, Ts.packet(0x100, 6), Ts.packet(0x100, 7),
+                Ts.packet(0x100, 8), Ts.packet(0x100, 9), Ts.packet(0x100, 10)));
+        Multicast.sendTo(sender, from, group, Players.PORT);
+        byte[] body = first.awaitBody(8 * 188, Duration.ofSeconds(5));
+        byte[] expected = join(pat, pmt, java.util.Arrays.copyOfRange(from, 188, from.length));
+        assertThat(packets(body)).as("the tables, then the stream from the key frame on, without what came before")
+                .isEqualTo(packets(expected));
+        assertThat(java.util.Arrays.equals(body, expected)).as("byte for byte").isTrue();
+
+        // a stream that marks no key frame: after 5 s of waiting the player starts where the stream is, and the
+        // group's next players start at once
+        PlayerClient waiting = open("/udp/" + group + ":" + Players.PORT).read();
+        long start = System.nanoTime();
+        byte[] plain = Ts.concat(List.of(Ts.packet(0x100, 11), Ts.packet(0x100, 12), Ts.packet(0x100, 13),
+                Ts.packet(0x100, 14), Ts.packet(0x100, 15), Ts.packet(0x100, 16), Ts.packet(0x100, 17)));
+        while (waiting.bodyLength() == 0 && System.nanoTime() - start < 8_000_000_000L) {
+            Multicast.sendTo(sender, plain, group, Players.PORT);
+            sleep(200);
+        }
+        assertThat(waiting.bodyLength()).as("started after its wait").isPositive();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("it waited for a key frame")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(Client.START_WAIT_MS - 500));
+        PlayerClient next = open("/udp/" + group + ":" + Players.PORT).read();
+        Multicast.sendTo(sender, plain, group, Players.PORT);
+        byte[] nextBody = next.awaitBody(2 * 188 + plain.length, Duration.ofSeconds(2));
+        assertThat(packets(nextBody)).as("the next one starts at once, after the tables")
+                .isEqualTo(packets(join(pat, pmt, plain)));
+    }
+
+    @Test
     void shouldStripRtpHeadersAndPutPacketsBackInOrder() {
         String group = "239.255.90.7";
         PlayerClient rtp = open("/rtp/" + group + ":" + Players.PORT).read();
@@ -275,6 +315,26 @@ class PassthroughTest {
     }
 
     // ---- helpers
+
+    private static byte[] join(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** Each TS packet as "pid/cc", for messages that can be read. */
+    private static List<String> packets(byte[] ts) {
+        List<String> list = new ArrayList<>();
+        for (int at = 0; at + 188 <= ts.length; at += 188) {
+            list.add(Integer.toHexString(((ts[at + 1] & 0x1f) << 8) | (ts[at + 2] & 0xff)) + "/" + (ts[at + 3] & 0x0f));
+        }
+        if (ts.length % 188 != 0) {
+            list.add("+" + ts.length % 188 + " bytes");
+        }
+        return list;
+    }
 
     private PlayerClient open(String path) {
         PlayerClient client = PlayerClient.open(port(), path);

@@ -76,6 +76,10 @@ class VertxInternalsTest {
         CompletableFuture<Context> ran = new CompletableFuture<>();
         first.runOnContext(v -> ran.complete(Vertx.currentContext()));
         assertThat(ran.get(5, TimeUnit.SECONDS)).isSameAs(first);
+
+        Context beside = VertxInternals.newEventLoopContext(vertx, second);
+        assertThat(beside).as("VertxInternal.createEventLoopContext(EventLoop, ...) (Vert.x moved it)").isNotSameAs(second);
+        assertThat(VertxInternals.eventLoop(beside)).as("on the same loop").isSameAs(VertxInternals.eventLoop(second));
     }
 
     @Test
