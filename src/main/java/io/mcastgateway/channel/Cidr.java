@@ -6,7 +6,8 @@ import java.net.UnknownHostException;
 
 /**
  * A range of IP addresses written as {@code address/prefix} ({@code 239.1.0.0/16}, {@code ff3e::/16}); a
- * bare address is a range of one. Only literal addresses: reading one never asks DNS.
+ * bare address is a range of one, and an address with bits set beyond its prefix is refused. Only
+ * literal addresses: reading one never asks DNS.
  *
  * @param network the first address of the range (the bits beyond the prefix are zero)
  * @param prefix how many leading bits an address must share with {@code network}
@@ -43,7 +44,13 @@ public record Cidr(InetAddress network, int prefix) {
                         + (bits == 32 ? "IPv4" : "IPv6") + " address (" + bits + " bits)");
             }
         }
-        return new Cidr(network, prefix);
+        Cidr range = new Cidr(network, prefix);
+        if (!range.network().equals(network)) {
+            // 239.1.1.1/8 is 239.0.0.0/8: most likely not what was meant, so it is said rather than read so
+            throw new IllegalArgumentException(address + " has bits set beyond /" + prefix + " (the range starts at "
+                    + Addresses.canonical(range.network()) + ")");
+        }
+        return range;
     }
 
     /**
@@ -52,13 +59,14 @@ public record Cidr(InetAddress network, int prefix) {
      */
     public static InetAddress literal(String text) {
         String value = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean v4 = value.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = !v4 && value.indexOf(':') >= 0 && value.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
+        // Netty's parser reads IP literals only; InetAddress.getByName would ask the resolver for anything it
+        // can't read as one (239.1.1.256, ".:"), blocking the caller
+        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(value);
+        if (bytes == null || value.indexOf('%') >= 0) {
             return null;
         }
         try {
-            return InetAddress.getByName(value); // a literal: no name lookup
+            return InetAddress.getByAddress(bytes); // an IPv4-mapped IPv6 address becomes the IPv4 one
         } catch (UnknownHostException e) {
             return null;
         }

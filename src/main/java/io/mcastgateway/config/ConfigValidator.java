@@ -140,6 +140,8 @@ public final class ConfigValidator {
                             + " 224.0.0.0/4 or ff00::/8)");
                 } else {
                     allow.add(cidr);
+                    controlGroups(cidr).ifPresent(c -> warnings.add(prefix + "allow=" + range.trim() + " holds " + c
+                            + ": players could read the LAN's discovery and routing traffic; list narrower ranges"));
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(prefix + "allow=" + range.trim() + ": " + e.getMessage()
@@ -149,6 +151,7 @@ public final class ConfigValidator {
         checkPositive(problems, prefix + "linger", config.linger().plusMillis(1));
         checkRange(problems, prefix + "max-groups", config.maxGroups(), 1, 10_000);
         checkRange(problems, prefix + "max-clients", config.maxClients(), 1, Integer.MAX_VALUE);
+        checkRange(problems, prefix + "max-per-client", config.maxPerClient(), 1, Integer.MAX_VALUE);
         checkRange(problems, prefix + "client-buffer", config.clientBuffer(), 65_536, 1 << 30);
         checkPositive(problems, prefix + "max-behind", config.maxBehind());
         checkRange(problems, prefix + "reorder-window", config.reorderWindow(), 0, 1024);
@@ -168,7 +171,7 @@ public final class ConfigValidator {
                     .orElse(channels.get(0)).interfaceName();
         }
         return new PassthroughSettings(allow, nic, config.linger(), config.maxGroups(), config.maxClients(),
-                config.clientBuffer(), config.maxBehind(), config.reorderWindow());
+                config.maxPerClient(), config.clientBuffer(), config.maxBehind(), config.reorderWindow());
     }
 
     private static Optional<ChannelSpec> defaultChannel(GatewayConfig config, List<String> problems,
@@ -332,6 +335,19 @@ public final class ConfigValidator {
             problems.add(key + "=" + text + ": not an IPv4 or IPv6 address");
             return null;
         }
+    }
+
+    /** The control groups a range holds (link-local, SSDP, mDNS, LLMNR), as text, or empty. */
+    private static Optional<String> controlGroups(Cidr range) {
+        List<String> held = new ArrayList<>();
+        for (String group : List.of("224.0.0.1", "224.0.0.251", "224.0.0.252", "239.255.255.250", "ff02::1", "ff02::fb",
+                "ff02::1:3", "ff05::c")) {
+            InetAddress address = Cidr.literal(group);
+            if (range.contains(address)) {
+                held.add(group);
+            }
+        }
+        return held.isEmpty() ? Optional.empty() : Optional.of("control groups (" + String.join(", ", held) + ")");
     }
 
     /** IPv4 232.0.0.0/8, IPv6 ff3x::/32 (RFC 4607). */

@@ -162,6 +162,10 @@ public interface GatewayConfig {
         @WithDefault("256")
         int maxClients();
 
+        /** Raw-stream clients at most from one client address (behind a trusted proxy: the forwarded one); beyond, 429. */
+        @WithDefault("8")
+        int maxPerClient();
+
         /** Bytes a client may have waiting to be written; beyond, whole datagrams are dropped for it and counted. */
         @WithDefault("4194304")
         int clientBuffer();

@@ -13,7 +13,7 @@ import io.mcastgateway.channel.Cidr;
  * @param interfaceName where groups are joined on demand
  */
 public record PassthroughSettings(List<Cidr> allow, String interfaceName, Duration linger, int maxGroups,
-        int maxClients, int clientBuffer, Duration maxBehind, int reorderWindow) {
+        int maxClients, int maxPerClient, int clientBuffer, Duration maxBehind, int reorderWindow) {
 
     public PassthroughSettings {
         allow = List.copyOf(allow);

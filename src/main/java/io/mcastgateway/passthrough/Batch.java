@@ -44,8 +44,25 @@ final class Batch {
         return body != null ? body.readableBytes() : buf.writerIndex() - HEAD;
     }
 
-    /** Ends the batch: the chunk's head and tail around the payloads. */
-    void finish() {
+    /**
+     * Ends the batch: the chunk's head and tail around the payloads. Written to a buffer of its size first
+     * when it fills less than half of its own: a slow client's queue holds the whole buffer of each batch it
+     * waits for, and counts only the bytes (one datagram of 188 bytes must not hold 64 KiB).
+     */
+    Batch finish() {
+        if (buf.capacity() > 2 * (buf.writerIndex() + 2)) {
+            ByteBuf fit = PooledByteBufAllocator.DEFAULT.directBuffer(buf.writerIndex() + 2, buf.writerIndex() + 2);
+            fit.writeBytes(buf, 0, buf.writerIndex());
+            buf.release();
+            Batch b = new Batch(fit);
+            b.datagrams = datagrams;
+            b.start = start;
+            return b.finishHere();
+        }
+        return finishHere();
+    }
+
+    private Batch finishHere() {
         int size = bytes();
         int end = buf.writerIndex();
         int headStart = HEAD - (HttpChunks.framingBytes(size) - 2);
@@ -55,5 +72,6 @@ final class Batch {
         HttpChunks.writeTail(buf);
         chunk = buf.duplicate().setIndex(headStart, buf.writerIndex());
         body = buf.duplicate().setIndex(HEAD, end);
+        return this;
     }
 }

@@ -201,12 +201,14 @@ final class Client {
         dropped += count;
     }
 
-    /** Closes the connection; its close handler detaches the client. */
+    /** Closes the connection (HTTP/2: resets the stream only); its close handler detaches the client. */
     void close() {
         if (!closed) {
             closed = true;
             if (writer != null) {
                 writer.close();
+            } else if (response.streamId() >= 0) {
+                response.reset(); // the other streams of an HTTP/2 connection go on
             } else {
                 connection.close();
             }

@@ -166,8 +166,7 @@ final class Feed implements DatagramSink, PassthroughGroup {
             b.buf.release();
             return null;
         }
-        b.finish();
-        return b;
+        return b.finish();
     }
 
     /** Whether the payload (from {@code offset}) is whole MPEG-TS packets. */

@@ -34,8 +34,8 @@ import io.vertx.core.Vertx;
  * {@code mcast.passthrough.interface}, one socket however many clients), left when the last one has been
  * gone for {@code mcast.passthrough.linger}. A group that is a configured channel is served from the
  * channel's socket, never joined twice. At most {@code max-groups} groups joined for players (a
- * lingering one makes room for a new one) and {@code max-clients} clients in all; beyond, a request is
- * refused with 503. Closed on shutdown (and every dev-mode reload): clients ended, groups left.
+ * lingering one makes room for a new one) and {@code max-clients} clients in all, beyond which a request is
+ * refused with 503, and {@code max-per-client} from one client address (429). Closed on shutdown (and every dev-mode reload): clients ended, groups left.
  */
 @ApplicationScoped
 public class Passthrough {
@@ -68,6 +68,8 @@ public class Passthrough {
     /** Guarded by this. */
     private final Map<Target, Feed> feeds = new LinkedHashMap<>();
     private final AtomicInteger clients = new AtomicInteger();
+    /** Clients per client address; guarded by this. */
+    private final Map<String, Integer> perAddress = new java.util.HashMap<>();
     private final AtomicLong rejected = new AtomicLong();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private boolean closing;
@@ -112,7 +114,7 @@ public class Passthrough {
      * @param channel the configured channel that receives exactly this group, or null
      * @param client the client's context: a group joined for it reads on the same event loop
      */
-    synchronized Feed open(Target target, ChannelSpec channel, Context client) {
+    synchronized Feed open(Target target, ChannelSpec channel, Context client, String address) {
         if (closing) {
             throw new Refused(503, "the gateway is shutting down");
         }
@@ -120,6 +122,11 @@ public class Passthrough {
             rejected.incrementAndGet();
             throw new Refused(503, "too many players: " + settings.maxClients()
                     + " raw streams are open (mcast.passthrough.max-clients)");
+        }
+        if (perAddress.getOrDefault(address, 0) >= settings.maxPerClient()) {
+            rejected.incrementAndGet();
+            throw new Refused(429, "too many players from " + address + ": " + settings.maxPerClient()
+                    + " raw streams are open (mcast.passthrough.max-per-client)");
         }
         Feed feed = feeds.get(target);
         if (feed == null) {
@@ -134,6 +141,7 @@ public class Passthrough {
         }
         feed.clients++;
         clients.incrementAndGet();
+        perAddress.merge(address, 1, Integer::sum);
         return feed;
     }
 
@@ -195,9 +203,10 @@ public class Passthrough {
     }
 
     /** A client of the feed is gone (or never got going). The group lingers when it was the last. */
-    synchronized void release(Feed feed) {
+    synchronized void release(Feed feed, String address) {
         feed.clients--;
         clients.decrementAndGet();
+        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
         if (feed.clients > 0 || feeds.get(feed.target) != feed) {
             return;
         }

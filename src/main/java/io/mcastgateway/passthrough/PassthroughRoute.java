@@ -7,7 +7,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.mcastgateway.channel.Bind;
 import io.mcastgateway.channel.ChannelSpec;
+import io.mcastgateway.channel.LogText;
 import io.mcastgateway.config.Channels;
 import io.mcastgateway.config.PassthroughSettings;
 import io.mcastgateway.security.AccessControl;
@@ -70,27 +72,34 @@ public class PassthroughRoute {
             return;
         }
         if (!settings.allows(target.group())) {
-            text(ctx, 403, "group " + target.endpoint() + " is not in mcast.passthrough.allow ("
-                    + String.join(", ", settings.allow().stream().map(Object::toString).toList()) + ")\n");
+            text(ctx, 403, "group " + target.endpoint() + " is not in mcast.passthrough.allow\n");
             return;
         }
         Optional<ChannelSpec> channel = channels.all().stream().filter(c -> c.receive() && target.is(c)).findFirst();
         ChannelAccess allowed = access(ctx);
-        if (!allowed.maySubscribeGroup(target.group())
-                && !channel.map(c -> allowed.maySubscribe(c.name())).orElse(false)) {
+        // a channel's datagrams go to whoever may watch the channel (as on the event stream); a group range
+        // grants the groups that are not channels
+        if (channel.isPresent() ? !allowed.maySubscribe(channel.get().name()) : !allowed.maySubscribeGroup(target.group())) {
             text(ctx, 403, "this credential may not watch " + target.endpoint() + "\n");
             return;
         }
-        serve(ctx, target, channel.orElse(null), kind);
+        Optional<ChannelSpec> boundToAny = channels.all().stream().filter(c -> c.receive() && c.bind() == Bind.ANY
+                && c.port() == target.port() && c.ipv6() == (target.group() instanceof java.net.Inet6Address)
+                && !target.is(c)).findFirst();
+        if (channel.isEmpty() && boundToAny.isPresent()) {
+            // that channel's socket, bound to the wildcard address, would receive this group's traffic as its own
+            text(ctx, 409, "port " + target.port() + " belongs to channel " + boundToAny.get().name()
+                    + " (mcast.bind=any): joining another group on it would feed that channel\n");
+            return;
+        }
+        serve(ctx, target, channel.orElse(null), kind, allowed);
     }
 
     private void channel(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         ChannelAccess allowed = access(ctx);
         Optional<ChannelSpec> channel = channels.byName(name);
-        boolean permitted = allowed.maySubscribe(name)
-                || channel.map(c -> allowed.maySubscribeGroup(c.group())).orElse(false);
-        if (!permitted) {
+        if (!allowed.maySubscribe(name)) {
             // also for a channel that does not exist: a credential limited to some channels learns nothing of the others
             text(ctx, 403, "this credential may not watch channel " + name.replaceAll("[^a-z0-9-]", "?") + "\n");
             return;
@@ -105,7 +114,7 @@ public class PassthroughRoute {
             text(ctx, 404, "channel " + c.name() + " does not receive here (its receiver is off)\n");
             return;
         }
-        serve(ctx, new Target(c.group(), c.port(), c.source()), c, Client.Kind.UDP);
+        serve(ctx, new Target(c.group(), c.port(), c.source()), c, Client.Kind.UDP, allowed);
     }
 
     private ChannelAccess access(RoutingContext ctx) {
@@ -113,37 +122,50 @@ public class PassthroughRoute {
         return access.access(identity);
     }
 
-    /** Joins (or shares) the group, then streams; a limit or a failed join is 503, and nothing stays joined for it. */
-    private void serve(RoutingContext ctx, Target target, ChannelSpec channel, Client.Kind kind) {
+    /**
+     * Joins (or shares) the group, then streams; a limit or a failed join is 503 (429 for one address's
+     * limit), and nothing stays joined for it. The stream ends when the credential does.
+     */
+    private void serve(RoutingContext ctx, Target target, ChannelSpec channel, Client.Kind kind, ChannelAccess allowed) {
         HttpServerRequest request = ctx.request();
-        String address = request.remoteAddress() == null ? "?" : request.remoteAddress().toString();
+        if (ctx.response().closed()) {
+            return; // gone while its credential was checked: a close handler set now would never run
+        }
+        String host = request.remoteAddress() == null ? "?" : request.remoteAddress().host();
+        String address = LogText.escape(request.remoteAddress() == null ? "?" : request.remoteAddress().toString());
         String path = (kind == Client.Kind.RTP ? "/rtp/" : "/udp/") + target;
         Context context = ctx.vertx().getOrCreateContext(); // the connection's: the client is served on its event loop
         Feed feed;
         try {
-            feed = passthrough.open(target, channel, context);
+            feed = passthrough.open(target, channel, context, host);
         } catch (Passthrough.Refused e) {
-            text(ctx, e.status, e.getMessage() + "\n", e.status == 503 ? 5 : 0);
+            text(ctx, e.status, e.getMessage() + "\n", e.status == 503 || e.status == 429 ? 5 : 0);
             return;
         }
         boolean[] gone = new boolean[1];
         ctx.response().closeHandler(v -> gone[0] = true);
         feed.joined.onComplete(ar -> context.runOnContext(v -> {
             if (ar.failed() || gone[0]) {
-                passthrough.release(feed);
+                passthrough.release(feed, host);
                 text(ctx, 503, "cannot join " + target + ": " + (ar.failed() ? ar.cause().getMessage() : "gone") + "\n", 5);
                 return;
             }
             Client client = new Client(feed, kind, context, request.connection(), ctx.response(),
                     request.version() != HttpVersion.HTTP_1_0, address, path, settings.clientBuffer(),
                     settings.maxBehind());
+            long expiry = allowed.expiresAt() == 0 ? -1
+                    : ctx.vertx().setTimer(Math.max(1, allowed.expiresAt() * 1000 - System.currentTimeMillis()),
+                            id -> client.end()); // the player reconnects with its credential, or is refused
             boolean[] released = new boolean[1];
             Runnable cleanUp = () -> {
                 if (!released[0]) {
                     released[0] = true;
+                    if (expiry >= 0) {
+                        ctx.vertx().cancelTimer(expiry);
+                    }
                     client.markClosed();
                     feed.detach(client);
-                    passthrough.release(feed);
+                    passthrough.release(feed, host);
                     LOG.debugf("Player %s left %s: %d bytes, %d datagrams dropped", address, path, client.bytes(),
                             client.dropped());
                 }

@@ -24,8 +24,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The gateway's credentials on a request: {@code Authorization: Bearer <token>} (the read or publish
- * token, or a JWT), or {@code Authorization: Basic} with the token as password (what players send for
- * {@code http://user:<token>@host/udp/...}), else the page's session cookie; neither: anonymous. A session cookie that does
+ * token, or a JWT), or on the players' paths {@code Authorization: Basic} with the token as password (what
+ * players send for {@code http://user:<token>@host/udp/...}), else the page's session cookie; neither: anonymous. A session cookie that does
  * not verify counts as none. Failed attempts are logged with the client's address (never the
  * credential) and counted per address: beyond {@code mcast.auth.max-failures-per-minute} a failure
  * is answered 429 with Retry-After (the end of the minute) instead of 401; a right credential still
@@ -84,7 +84,11 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
     static CredentialRequest credential(RoutingContext ctx) {
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
-            Optional<String> token = bearer(authorization).or(() -> basicPassword(authorization));
+            // Basic only where players are served (the player policy marks the request before the identity
+            // is asked for): elsewhere a browser's cached Basic credentials must not act for it (CSRF), and a
+            // proxy's own Basic header is not the gateway's
+            boolean player = ctx.get(ChannelPolicies.Player.BASIC_CHALLENGE) != null;
+            Optional<String> token = bearer(authorization).or(() -> player ? basicPassword(authorization) : Optional.empty());
             return token.map(b -> new CredentialRequest(CredentialRequest.Kind.BEARER, b)).orElse(null);
         }
         Cookie session = ctx.request().getCookie(SessionCookies.NAME);

@@ -143,6 +143,9 @@ public class EventStreamRoute {
                     .end(SseFrames.retry(settings.retry().toMillis()));
             return;
         }
+        if (ctx.response().closed()) {
+            return; // gone while its credential was checked: a close handler set now would never run
+        }
         String lastEventId = ctx.request().getHeader("Last-Event-ID");
         if (lastEventId == null) {
             lastEventId = ctx.request().getParam("lastEventId");

@@ -19,8 +19,9 @@ class CidrTest {
         assertThat(Cidr.parse("239.1.2.3/32").contains(InetAddress.getByName("239.1.2.4"))).isFalse();
         assertThat(Cidr.parse("239.1.2.3").contains(InetAddress.getByName("239.1.2.3"))).as("a bare address").isTrue();
         assertThat(Cidr.parse("224.0.0.0/4").contains(InetAddress.getByName("239.9.9.9"))).isTrue();
-        assertThat(Cidr.parse("239.1.2.200/25").contains(InetAddress.getByName("239.1.2.130"))).isTrue();
-        assertThat(Cidr.parse("239.1.2.200/25").contains(InetAddress.getByName("239.1.2.127"))).isFalse();
+        assertThat(Cidr.parse("239.1.2.128/25").contains(InetAddress.getByName("239.1.2.130"))).isTrue();
+        assertThat(Cidr.parse("239.1.2.128/25").contains(InetAddress.getByName("239.1.2.127"))).isFalse();
+        assertThat(Cidr.parse("::ffff:239.1.2.3").contains(InetAddress.getByName("239.1.2.3"))).as("IPv4-mapped").isTrue();
     }
 
     @Test
@@ -33,9 +34,20 @@ class CidrTest {
     }
 
     @Test
+    void shouldReadLiteralsWithoutEverAskingTheResolver() {
+        // each of these is a name to InetAddress.getByName, which would ask DNS (and block)
+        for (String notLiteral : new String[] { "239.1.1.256", ".:", "1.1.1.999", "localhost", "239.1.1.1.", "0x7f.0.0.1" }) {
+            assertThat(Cidr.literal(notLiteral)).as(notLiteral).isNull();
+        }
+        assertThat(Cidr.literal("[::ffff:239.1.1.1]")).as("IPv4-mapped: the IPv4 group").hasToString("/239.1.1.1");
+        assertThat(Cidr.literal("ff02::1%eth0")).as("no scope").isNull();
+    }
+
+    @Test
     void shouldRefuseWhatIsNotALiteralRangeWithoutAskingDns() {
         for (String bad : new String[] { "localhost", "example.org/8", "239.1.1.1/33", "ff15::/129", "239.1.1.1/",
-                "239.1.1.1/-1", "239.1.1/24", "0x7f.1/8", "239.1.1.1/8x", "", "/8", "fe80::1%eth0/64" }) {
+                "239.1.1.1/-1", "239.1.1/24", "0x7f.1/8", "239.1.1.1/8x", "", "/8", "fe80::1%eth0/64",
+                "239.1.1.256", "999.1.1.1/8", ".:", "[.:]", "::g", "239.1.1.1/8", "ff3e::1/16" }) {
             assertThatThrownBy(() -> Cidr.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

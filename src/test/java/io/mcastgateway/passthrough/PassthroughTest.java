@@ -157,11 +157,15 @@ class PassthroughTest {
                 "239.255.90.5:65536", "239.255.90.5", "239.255.90.5:", "239.255.90.5:23992;x", "239.255.90.5:+1",
                 "0xef.255.90.5:23992", "239.255.90.5.1:23992", "ff15::1:23992", "%5Bff15::1:23992",
                 "239.255.90.1@239.255.90.5:23992", "@239.255.90.5:23992", "%2e%2e%2fapi%2fstats",
-                "239.255.90.5%3A23992%0d%0aX-Injected:%201")) {
+                "239.255.90.5%3A23992%0d%0aX-Injected:%201",
+                // what InetAddress.getByName would hand to the resolver (blocking the event loop)
+                "239.255.90.256:23992", "%5B.:%5D:23992", ".:@239.255.90.5:23992", "1.1.1.999@239.255.90.5:23992",
+                "%5Bff02::1%25lo%5D:23992", "0.0.0.0@239.255.90.5:23992", "224.0.0.1@239.255.90.5:23992")) {
             given().urlEncodingEnabled(false).get(root + "udp/" + target).then().statusCode(400);
         }
         assertThat(given().get(root + "udp/239.255.90.5:23992/more").statusCode()).isEqualTo(404);
         assertThat(given().get(root + "UDP/239.255.90.5:23992").statusCode()).isEqualTo(404);
+        assertThat(given().head(root + "udp/239.255.90.5:23992").statusCode()).as("HEAD").isNotEqualTo(200);
         assertThat(api().getInt("joinedGroups")).as("nothing was joined").isZero();
     }
 
@@ -177,6 +181,24 @@ class PassthroughTest {
         assertThat(missing(byGroup.awaitBody(100 * SIZE, Duration.ofSeconds(5)), 100)).isZero();
         assertThat(missing(byName.awaitBody(100 * SIZE, Duration.ofSeconds(5)), 100)).isZero();
         given().get(root + "api/channels/nope/raw").then().statusCode(404);
+    }
+
+    @Test
+    void shouldShareOneSocketForEverySpellingOfAGroup() {
+        open("/udp/239.255.90.12:" + Players.PORT);
+        open("/udp/%5B::ffff:239.255.90.12%5D:" + Players.PORT);
+        open("/udp/239.255.090.012:" + Players.PORT);
+        assertThat(api().getInt("joinedGroups")).as("one group, however written").isEqualTo(1);
+        assertThat(api().getString("groups[0].target")).isEqualTo("239.255.90.12:" + Players.PORT);
+        assertThat(Igmp.users("lo", "239.255.90.12")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnotherGroupOnThePortOfAChannelBoundToTheWildcardAddress() {
+        given().get(root + "udp/239.255.90.44:" + Players.WIDE_PORT).then().statusCode(409)
+                .body(containsString("channel wide"));
+        assertThat(Igmp.users("lo", "239.255.90.44")).isZero();
+        assertThat(open("/udp/" + Players.WIDE + ":" + Players.WIDE_PORT).status()).as("the channel's own group").isEqualTo(200);
     }
 
     @Test

@@ -145,4 +145,17 @@ class JwtAccessTest {
         return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".";
     }
+
+    @Test
+    void shouldReleaseTheSlotOfAStreamWhoseClientLeftDuringItsAuthentication() throws Exception {
+        String every = token(List.of("*"), List.of(), 300); // verified on a worker: the route runs in a later task
+        for (int i = 0; i < 20; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", events.getPort())) {
+                s.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + every
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            } // closed at once
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(every).get("/api/stats").jsonPath()
+                .getInt("subscribers") == 0);
+    }
 }

@@ -83,6 +83,10 @@ class PlayerAccessTest {
             assertThat(bearer.status()).isEqualTo(200);
             assertThat(basic.status()).isEqualTo(200);
         }
+        assertThat(get("api/stats", basic(PlayersWithJwt.READ)).statusCode())
+                .as("Basic only on the players' paths (elsewhere a browser's cached Basic credentials must not act)")
+                .isEqualTo(401);
+        assertThat(get("api/stats", "Bearer " + PlayersWithJwt.READ).statusCode()).isEqualTo(200);
         assertThat(get("udp/239.255.90.61" + PORT, basic("not-the-token-at-all")).statusCode()).isEqualTo(401);
         assertThat(get("udp/239.255.90.61" + PORT, "Basic %%%").statusCode()).isEqualTo(401);
         assertThat(get("udp/239.255.90.61" + PORT, basic("")).statusCode()).isEqualTo(401);
@@ -113,9 +117,60 @@ class PlayerAccessTest {
             assertThat(byGroup.status()).as("the channel's group, by its name").isEqualTo(200);
         }
         assertThat(get("udp/239.255.90.65" + PORT, "Bearer " + tv).statusCode()).isEqualTo(403);
+        assertThat(get("udp/" + Players.TV + PORT, "Bearer " + jwt("239.255.90.0/24")).statusCode())
+                .as("a range grants groups, not the channels in it (as on the event stream)").isEqualTo(403);
+        assertThat(get("udp/239.255.90.65" + PORT, "Bearer " + jwt("239.255.90.65/24")).statusCode())
+                .as("a range with bits beyond its prefix grants nothing").isEqualTo(403);
         try (PlayerClient every = PlayerClient.open(port(), "/udp/239.255.90.65" + PORT,
                 "Authorization: Bearer " + jwt("*") + "\r\n", false, 0)) {
             assertThat(every.status()).as("* watches every group").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldEndAPlayersStreamWhenItsJwtExpires() {
+        String shortLived = Jwt.issuer(JwtKeys.ISSUER).subject("player").claim("mcast.subscribe", List.of("*"))
+                .expiresIn(2).sign(JwtKeys.privateKey());
+        try (PlayerClient player = PlayerClient.open(port(), "/udp/239.255.90.67" + PORT,
+                "Authorization: Bearer " + shortLived + "\r\n", false, 0)) {
+            assertThat(player.status()).isEqualTo(200);
+            assertThat(player.read().awaitEnd(java.time.Duration.ofSeconds(10))).as("ended at the JWT's exp").isTrue();
+        }
+    }
+
+    @Test
+    void shouldLimitThePlayersOfOneAddressWith429() {
+        List<PlayerClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < PlayersWithJwt.MAX_PER_CLIENT; i++) {
+                open.add(PlayerClient.open(port(), "/udp/239.255.90.68" + PORT,
+                        "Authorization: Bearer " + PlayersWithJwt.READ + "\r\n", false, 0));
+                assertThat(open.get(i).status()).isEqualTo(200);
+            }
+            Response refused = get("udp/239.255.90.68" + PORT, "Bearer " + PlayersWithJwt.READ);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            assertThat(refused.asString()).contains("mcast.passthrough.max-per-client");
+        } finally {
+            open.forEach(PlayerClient::close);
+        }
+    }
+
+    @Test
+    void shouldReleaseWhatAPlayerThatLeftDuringItsAuthenticationHeld() throws Exception {
+        String token = jwt("*"); // a JWT is verified on a worker: the route runs in a later task
+        for (int i = 0; i < 3 * PlayersWithJwt.MAX_PER_CLIENT; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+                s.getOutputStream().write(("GET /udp/239.255.90.69" + PORT + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            } // closed at once
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> get("api/passthrough",
+                "Bearer " + PlayersWithJwt.READ).jsonPath().getInt("clients") == 0
+                && Igmp.users("lo", "239.255.90.69") == 0);
+        try (PlayerClient after = PlayerClient.open(port(), "/udp/239.255.90.69" + PORT,
+                "Authorization: Bearer " + token + "\r\n", false, 0)) {
+            assertThat(after.status()).as("no slot of this address leaked").isEqualTo(200);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 public class PlayersWithJwt extends Players {
 
     public static final String READ = "players-read-token-0123456789";
+    public static final int MAX_PER_CLIENT = 3;
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -15,6 +16,7 @@ public class PlayersWithJwt extends Players {
         config.put("mcast.jwt.public-key-location", JwtKeys.publicKeyFile().toString());
         config.put("mcast.jwt.issuer", JwtKeys.ISSUER);
         config.put("mcast.auth.max-failures-per-minute", "1000");
+        config.put("mcast.passthrough.max-per-client", String.valueOf(MAX_PER_CLIENT));
         return config;
     }
 }
