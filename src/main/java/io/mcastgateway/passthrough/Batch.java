@@ -16,7 +16,7 @@ final class Batch {
     static final int HEAD = 8;
     /** A batch bigger than this is handed over before the read batch ends. */
     static final int MAX_BYTES = 1 << 20;
-    private static final int INITIAL = 64 * 1024; // a read batch of 1,316-byte datagrams (up to 32) fits without growing
+    private static final int MIN = 2048;
 
     /** Stands for no batch where a batch is expected (a queue takes no null). */
     static final Batch NONE = new Batch(io.netty.buffer.Unpooled.EMPTY_BUFFER);
@@ -33,8 +33,9 @@ final class Batch {
         this.buf = buf;
     }
 
+    /** A batch for payloads of about {@code size} bytes (what the group's last batch held): it grows if need be. */
     static Batch start(int size) {
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(INITIAL, HEAD + size + 2));
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(MIN, HEAD + size + size / 4 + 2));
         buf.writerIndex(HEAD);
         return new Batch(buf);
     }

@@ -64,6 +64,8 @@ final class Feed implements DatagramSink, PassthroughGroup {
     private final TsStart tsStart = new TsStart();
     private Batch udp;
     private Batch rtp;
+    /** The payload bytes of the last batch: the next one's buffer is made for about as many. */
+    private int lastBatchBytes;
 
     Feed(Target target, ChannelSpec channel, ChannelTraffic traffic, ChannelSources sources, int reorderWindow) {
         this.target = target;
@@ -88,7 +90,7 @@ final class Feed implements DatagramSink, PassthroughGroup {
         }
         if (udpClients > 0) {
             if (udp == null) {
-                udp = Batch.start(payload.readableBytes());
+                udp = Batch.start(Math.max(payload.readableBytes(), lastBatchBytes));
             }
             int at = udp.buf.writerIndex();
             udp.buf.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
@@ -99,7 +101,7 @@ final class Feed implements DatagramSink, PassthroughGroup {
         }
         if (rtpClients > 0) {
             if (rtp == null) {
-                rtp = Batch.start(payload.readableBytes());
+                rtp = Batch.start(Math.max(payload.readableBytes(), lastBatchBytes));
             }
             int at = rtp.buf.writerIndex();
             rtp.datagrams += reorder.accept(payload, rtp.buf);
@@ -138,6 +140,9 @@ final class Feed implements DatagramSink, PassthroughGroup {
 
     @Override
     public void batchEnd() {
+        if (udp != null || rtp != null) {
+            lastBatchBytes = Math.max(udp == null ? 0 : udp.bytes(), rtp == null ? 0 : rtp.bytes());
+        }
         Batch u = take(udp);
         Batch r = take(rtp);
         udp = null;
