@@ -184,6 +184,23 @@ class PassthroughTest {
     }
 
     @Test
+    void shouldJoinSourceSpecificAndTakeOnlyTheSourcesDatagrams() throws Exception {
+        String group = "232.255.90.7";
+        PlayerClient ssm = open("/udp/127.0.0.1@" + group + ":" + Players.PORT).read();
+        try (DatagramSocket other = new DatagramSocket(new java.net.InetSocketAddress("127.0.0.2", 0))) {
+            other.setOption(java.net.StandardSocketOptions.IP_MULTICAST_IF, Multicast.lo());
+            other.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            Multicast.sendTo(other, "from another source;".getBytes(), group, Players.PORT);
+            Multicast.sendTo(sender, "from the source;".getBytes(), group, Players.PORT); // bound to 127.0.0.1
+            Multicast.sendTo(other, "from another source;".getBytes(), group, Players.PORT);
+            Multicast.sendTo(sender, "again from the source;".getBytes(), group, Players.PORT);
+        }
+        assertThat(new String(ssm.awaitBody(38, Duration.ofSeconds(5)))).isEqualTo("from the source;again from the source;");
+        assertThat(api().getString("groups[0].target")).isEqualTo("127.0.0.1@" + group + ":" + Players.PORT);
+        assertThat(api().getList("groups[0].sources.source").toString()).doesNotContain("127.0.0.2");
+    }
+
+    @Test
     void shouldShareOneSocketForEverySpellingOfAGroup() {
         open("/udp/239.255.90.12:" + Players.PORT);
         open("/udp/%5B::ffff:239.255.90.12%5D:" + Players.PORT);

@@ -37,6 +37,12 @@ public final class RawHttp {
                 Duration.ofMillis(300), Duration.ofSeconds(10));
     }
 
+    /** {@code GET path} as {@link #get}, read only up to its head (and what came with it): for streams, whose body never ends. */
+    public static Answer head(int port, String path, String headers) throws IOException {
+        return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n",
+                Duration.ofMillis(1), Duration.ofSeconds(10));
+    }
+
     /**
      * Writes {@code request} as it is and reads the answer: until the server closes, or {@code quiet}
      * passes without a byte after the headers came, or {@code atMost} in all.
