@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.mcastgateway.support.PlayerClient;
 import io.mcastgateway.support.SseClient;
 import io.mcastgateway.support.Tools;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *   v6    [ff15::2:1] on veth0
  *   side  239.255.2.3 on veth1   (taken down and up)
  *   late  239.255.2.4 on veth9   (does not exist when the gateway starts)
+ *   players may make it join ff15::2:0/112 and 232.255.2.0/24 on veth0
  * </pre>
  */
 @Order(4)
@@ -58,6 +60,9 @@ class ChannelsNetnsIT {
     private static final String SIDE = "239.255.2.3";
     private static final String LATE = "239.255.2.4";
     private static final String PERIODIC = "periodic on lan";
+    private static final String PLAYER_V6 = "ff15::2:9";
+    private static final String PLAYER_SSM = "232.255.2.9";
+    private static final String PLAYER_SSM_RANGE = "232.255.2.0/24";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -96,6 +101,10 @@ class ChannelsNetnsIT {
                 "MCAST_CHANNELS_SIDE_INTERFACE", "veth1",
                 "MCAST_CHANNELS_LATE_GROUP", LATE,
                 "MCAST_CHANNELS_LATE_INTERFACE", "veth9"));
+        env.putAll(Map.of(
+                "MCAST_PASSTHROUGH_ALLOW", "ff15::2:0/112," + PLAYER_SSM_RANGE,
+                "MCAST_PASSTHROUGH_INTERFACE", "veth0",
+                "MCAST_PASSTHROUGH_LINGER", "1s"));
         gateway = GatewayProcess.start("channels", GatewayProcess.BASEDIR, env,
                 Netns.in(gwNs, GatewayProcess.jarCommand()));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -215,6 +224,34 @@ class ChannelsNetnsIT {
         // the kernel lists the group as joined on veth0 (in /proc/net/igmp, hex in host byte order)
         String igmp = Netns.exec(gwNs, new byte[0], "cat", "/proc/net/igmp");
         assertThat(igmp).contains("0102FFEF"); // 239.255.2.1
+    }
+
+    @Test
+    @Order(6)
+    void shouldJoinAnIpv6AndASourceSpecificGroupForPlayersOverTheVethAndLeaveThem() throws Exception {
+        String igmp6Group = "ff150000000000000000000000020009";
+        assertThat(Netns.exec(gwNs, new byte[0], "cat", "/proc/net/igmp6")).as("not joined before a player asks")
+                .doesNotContain(igmp6Group);
+        String host = base.getHost(); // the management link made at the start
+        String v6Text = "to an IPv6 player " + UUID.randomUUID() + ";";
+        String ssmText = "from peer1 " + UUID.randomUUID() + ";";
+        try (PlayerClient v6 = PlayerClient.open(host, 8080, "/udp/%5B" + PLAYER_V6 + "%5D:" + PORT, "", false, 0).read();
+                PlayerClient ssm = PlayerClient.open(host, 8080, "/udp/" + PEER1 + "@" + PLAYER_SSM + ":" + PORT, "", false, 0)
+                        .read()) {
+            assertThat(v6.status()).isEqualTo(200);
+            assertThat(ssm.status()).isEqualTo(200);
+            assertThat(Netns.exec(gwNs, new byte[0], "cat", "/proc/net/igmp6")).as("joined on demand on veth0")
+                    .containsPattern("veth0\\s+" + igmp6Group);
+            Netns.exec(peer1, v6Text.getBytes(StandardCharsets.UTF_8), "socat", "-u", "STDIN",
+                    "UDP6-DATAGRAM:[" + PLAYER_V6 + "]:" + PORT + ",so-bindtodevice=veth0,ipv6-unicast-hops=1");
+            socat(peer2, PLAYER_SSM, "from peer2;", "ip-multicast-if=" + PEER2);
+            socat(peer1, PLAYER_SSM, ssmText, "ip-multicast-if=" + PEER1);
+            assertThat(new String(v6.awaitBody(v6Text.length(), WAIT), StandardCharsets.UTF_8)).isEqualTo(v6Text);
+            assertThat(new String(ssm.awaitBody(ssmText.length(), WAIT), StandardCharsets.UTF_8))
+                    .as("only the source's datagrams").isEqualTo(ssmText);
+        }
+        await().atMost(WAIT).until(() -> !Netns.exec(gwNs, new byte[0], "cat", "/proc/net/igmp6").contains(igmp6Group));
+        assertThat(gateway.output()).contains("Left passthrough [" + PLAYER_V6 + "]:" + PORT + " on veth0");
     }
 
     private URI events(String channel) {

@@ -45,12 +45,18 @@ public final class PlayerClient implements AutoCloseable {
 
     /** Opens {@code path} on 127.0.0.1:port and reads the response's head (waits at most 10 s for it). */
     public static PlayerClient open(int port, String path, String extraHeaders, boolean http10, int receiveBuffer) {
+        return open("127.0.0.1", port, path, extraHeaders, http10, receiveBuffer);
+    }
+
+    /** Opens {@code path} on host:port and reads the response's head (waits at most 10 s for it). */
+    public static PlayerClient open(String host, int port, String path, String extraHeaders, boolean http10,
+            int receiveBuffer) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer); // before connecting: the window the server sees
             }
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1." + (http10 ? "0" : "1") + "\r\nHost: 127.0.0.1\r\nUser-Agent: test-player\r\n"
