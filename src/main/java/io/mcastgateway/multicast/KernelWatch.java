@@ -131,6 +131,8 @@ public class KernelWatch {
     private final GatewayConfig config;
     private final ProcNet proc = ProcNet.system();
     private final Map<String, ChannelKernel> byChannel = new LinkedHashMap<>();
+    /** Sockets joined for players ({@link MulticastReceiver#onDemand}), while they are open. */
+    private final Map<GroupReceiver, ChannelKernel> onDemand = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long hostRcvbufErrors = -1;
     private volatile boolean reading;
     private long timer = -1;
@@ -147,9 +149,8 @@ public class KernelWatch {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.receiver().enabled() || byChannel.isEmpty()) {
-            return;
-        }
+        // also without a receiving channel: groups joined for players are read too (nothing is read while there
+        // is no socket to read for)
         String missing = proc.unavailable();
         if (missing != null) {
             LOG.infof("The kernel's receive drops can't be shown: %s", missing);
@@ -178,26 +179,50 @@ public class KernelWatch {
         }
     }
 
-    /** A receiving socket as one read found it: its channel's figures, and its inode. */
-    private record Found(GroupReceiver receiver, ChannelKernel kernel, DatagramSocket socket, long inode) {
+    /** A receiving socket as one read found it: its channel's figures, and its inode; {@code label} names it in logs. */
+    private record Found(String label, ChannelKernel kernel, DatagramSocket socket, long inode) {
+    }
+
+    /** From now on the kernel's figures of a socket joined for players are read, until {@link #unwatch}. */
+    public void watch(GroupReceiver receiver) {
+        onDemand.put(receiver, new ChannelKernel());
+    }
+
+    public void unwatch(GroupReceiver receiver) {
+        onDemand.remove(receiver);
+    }
+
+    /** The kernel's figures of a socket joined for players, or null when it is not watched. */
+    public KernelView view(GroupReceiver receiver) {
+        ChannelKernel k = onDemand.get(receiver);
+        return k == null ? null : k.view(config.receiver().receiveBufferSize(), hostRcvbufErrors,
+                System.currentTimeMillis());
     }
 
     /** Reads the counters of every receiving socket now (blocking; on a worker). */
     void read() throws java.io.IOException {
         long now = System.currentTimeMillis();
         String missing = proc.unavailable();
-        List<GroupReceiver> receivers = receiver.receivers();
+        Map<GroupReceiver, ChannelKernel> watched = new LinkedHashMap<>();
+        for (GroupReceiver r : receiver.receivers()) {
+            ChannelKernel k = byChannel.get(r.channel().name());
+            if (k != null) {
+                watched.put(r, k);
+            }
+        }
+        watched.putAll(onDemand);
+        if (watched.isEmpty()) {
+            return;
+        }
         if (missing != null) {
-            byChannel.values().forEach(k -> k.unknown(missing, now));
+            watched.values().forEach(k -> k.unknown(missing, now));
             return;
         }
         List<Found> sockets = new ArrayList<>();
-        for (GroupReceiver r : receivers) {
-            ChannelKernel k = byChannel.get(r.channel().name());
+        for (Map.Entry<GroupReceiver, ChannelKernel> w : watched.entrySet()) {
+            GroupReceiver r = w.getKey();
+            ChannelKernel k = w.getValue();
             DatagramSocket socket = r.socket();
-            if (k == null) {
-                continue;
-            }
             if (socket == null) {
                 k.unknown("no socket: the channel is " + r.state().name().toLowerCase(), now);
                 continue;
@@ -207,7 +232,9 @@ public class KernelWatch {
                 k.unknown("the socket's inode could not be read (not Linux, or the JDK's socket moved)", now);
                 continue;
             }
-            sockets.add(new Found(r, k, socket, inode));
+            boolean channel = byChannel.get(r.channel().name()) == k;
+            sockets.add(new Found(channel ? "Channel " + r.channel().name() : "Players' group " + r.channel().endpoint()
+                    + (r.channel().sourceSpecific() ? " from " + r.channel().sourceText() : ""), k, socket, inode));
         }
         Set<Long> wanted = new HashSet<>();
         sockets.forEach(s -> wanted.add(s.inode()));
@@ -229,9 +256,9 @@ public class KernelWatch {
             }
             long rise = k.read(s.inode(), d, granted, now);
             if (rise > 0 && k.mayLog(now)) {
-                LOG.warnf("Channel %s: the kernel dropped %d datagrams for its socket (drops in /proc/net/udp): the"
+                LOG.warnf("%s: the kernel dropped %d datagrams for its socket (drops in /proc/net/udp): the"
                         + " receiver did not read fast enough. Raise net.core.rmem_max (sysctl) and"
-                        + " mcast.receiver.receive-buffer-size (now %d bytes asked, %s granted)", s.receiver().channel().name(),
+                        + " mcast.receiver.receive-buffer-size (now %d bytes asked, %s granted)", s.label(),
                         k.sinceLogged(), config.receiver().receiveBufferSize(), granted < 0 ? "?" : granted);
             }
         }

@@ -21,6 +21,7 @@ import io.mcastgateway.config.PassthroughSettings;
 import io.mcastgateway.hub.Timestamps;
 import io.mcastgateway.multicast.ChannelTraffic;
 import io.mcastgateway.multicast.GroupReceiver;
+import io.mcastgateway.multicast.KernelWatch;
 import io.mcastgateway.multicast.MulticastReceiver;
 import io.mcastgateway.multicast.Traffic;
 import io.mcastgateway.stats.SourceRegistry;
@@ -65,6 +66,7 @@ public class Passthrough {
     private final MulticastReceiver receivers;
     private final SourceRegistry sources;
     private final Traffic traffic;
+    private final KernelWatch kernel;
     /** Guarded by this. */
     private final Map<Target, Feed> feeds = new LinkedHashMap<>();
     private final AtomicInteger clients = new AtomicInteger();
@@ -75,7 +77,8 @@ public class Passthrough {
     private boolean closing;
 
     public Passthrough(Vertx vertx, Channels channels, MulticastReceiver receivers, SourceRegistry sources,
-            Traffic traffic) {
+            Traffic traffic, KernelWatch kernel) {
+        this.kernel = kernel;
         this.vertx = vertx;
         this.settings = channels.passthrough();
         this.receivers = receivers;
@@ -171,6 +174,7 @@ public class Passthrough {
         ChannelTraffic counters = new ChannelTraffic();
         Feed feed = new Feed(target, null, counters, sources.unlisted(target.toString()), settings.reorderWindow());
         feed.receiver = receivers.onDemand(spec, counters, client);
+        kernel.watch(feed.receiver);
         feed.joined = feed.receiver.start(feed)
                 .onSuccess(v -> LOG.infof("Joined %s on %s for a player (%d groups joined for players)", target,
                         settings.interfaceName(), joinedGroups()))
@@ -237,7 +241,11 @@ public class Passthrough {
         if (feed.untap != null) {
             feed.untap.run();
         }
-        return feed.receiver != null ? feed.receiver.close() : Future.succeededFuture();
+        if (feed.receiver != null) {
+            kernel.unwatch(feed.receiver);
+            return feed.receiver.close();
+        }
+        return Future.succeededFuture();
     }
 
     /** What {@code GET /api/passthrough} shows. */
@@ -250,6 +258,7 @@ public class Passthrough {
                     state(f), Timestamps.format(f.createdAt),
                     f.lingerTimer >= 0 ? Timestamps.format(f.idleSince + settings.linger().toMillis()) : null,
                     f.received(), f.sentBytes(), f.dropped(), f.reorderSkipped(), f.reorderLate(),
+                    f.receiver != null ? kernel.view(f.receiver) : kernel.view(f.channel.name()),
                     f.sources.snapshot(now), list));
         }
         return new PassthroughInfo(settings.joinsOnDemand(), settings.allow().stream().map(Object::toString).toList(),

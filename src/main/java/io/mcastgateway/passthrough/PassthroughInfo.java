@@ -2,6 +2,7 @@ package io.mcastgateway.passthrough;
 
 import java.util.List;
 
+import io.mcastgateway.multicast.KernelWatch;
 import io.mcastgateway.stats.SourceView;
 
 /**
@@ -28,11 +29,12 @@ public record PassthroughInfo(boolean joinsOnDemand, List<String> allow, String 
      * @param dropped datagrams dropped for clients that did not keep up, over all of them
      * @param rtpSkipped /rtp/: packets given up on (missing when the reorder window filled)
      * @param rtpLate /rtp/: packets dropped because they came after their turn
+     * @param kernel what the kernel says of the group's socket (its drops, the buffer granted), as /api/channels has it
      * @param sources the senders with their integrity figures (loss, MPEG-TS checks, jitter), as /api/sources has them
      */
     public record GroupInfo(String target, String channel, String state, String since, String lingerUntil,
-            long received, long sent, long dropped, long rtpSkipped, long rtpLate, List<SourceView> sources,
-            List<ClientInfo> clients) {
+            long received, long sent, long dropped, long rtpSkipped, long rtpLate, KernelWatch.KernelView kernel,
+            List<SourceView> sources, List<ClientInfo> clients) {
     }
 
     /**

@@ -49,7 +49,7 @@ public class PassthroughResource {
                 .filter(g -> (g.channel() != null && allowed.maySubscribe(g.channel()))
                         || allowed.maySubscribeGroup(group(g.target())))
                 .map(g -> new PassthroughInfo.GroupInfo(g.target(), g.channel(), g.state(), g.since(), g.lingerUntil(),
-                        g.received(), g.sent(), g.dropped(), g.rtpSkipped(), g.rtpLate(), g.sources(),
+                        g.received(), g.sent(), g.dropped(), g.rtpSkipped(), g.rtpLate(), g.kernel(), g.sources(),
                         g.clients().stream().map(c -> new PassthroughInfo.ClientInfo(null, c.path(), c.kind(), c.since(),
                                 c.bytes(), c.datagrams(), c.dropped(), c.droppedBytes(), c.behind())).toList()))
                 .toList();

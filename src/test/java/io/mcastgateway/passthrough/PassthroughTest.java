@@ -177,6 +177,7 @@ class PassthroughTest {
         assertThat(Igmp.users("lo", Players.TV)).as("its socket is shared").isEqualTo(1);
         assertThat(api().getInt("joinedGroups")).as("nothing joined for the players").isZero();
         assertThat(api().getString("groups[0].channel")).isEqualTo("tv");
+        await(() -> "ok".equals(api().getString("groups[0].kernel.status")), Duration.ofSeconds(5));
         sendSequenced(Players.TV, 100, 500);
         assertThat(missing(byGroup.awaitBody(100 * SIZE, Duration.ofSeconds(5)), 100)).isZero();
         assertThat(missing(byName.awaitBody(100 * SIZE, Duration.ofSeconds(5)), 100)).isZero();
@@ -345,6 +346,10 @@ class PassthroughTest {
         assertThat(info.getLong("groups[0].received")).isEqualTo(20);
         assertThat(info.getLong("groups[0].sent")).isEqualTo(20L * SIZE);
         assertThat(info.getString("groups[0].sources[0].source")).startsWith("127.0.0.1:");
+        await(() -> "ok".equals(api().getString("groups[0].kernel.status")), Duration.ofSeconds(5));
+        JsonPath kernel = api();
+        assertThat(kernel.getLong("groups[0].kernel.drops")).as("the kernel's drops of the group's own socket").isZero();
+        assertThat(kernel.getInt("groups[0].kernel.receiveBufferGranted")).as("what the kernel granted it").isPositive();
         assertThat(clientInfo(client).getLong("datagrams")).isEqualTo(20);
         String metrics = given().get(root + "q/metrics").asString();
         assertThat(metrics).contains("mcast_passthrough_clients 1.0")

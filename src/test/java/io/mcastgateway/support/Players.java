@@ -33,6 +33,7 @@ public class Players implements QuarkusTestProfile {
                 Map.entry("mcast.passthrough.max-clients", String.valueOf(MAX_CLIENTS)),
                 Map.entry("mcast.passthrough.client-buffer", String.valueOf(CLIENT_BUFFER)),
                 Map.entry("mcast.passthrough.max-behind", "3s"),
+                Map.entry("mcast.receiver.kernel-check-interval", "500ms"),
                 Map.entry("mcast.channels.tv.group", TV),
                 Map.entry("mcast.channels.tv.port", String.valueOf(PORT)),
                 // bound to the wildcard address: no other group may be joined on its port
