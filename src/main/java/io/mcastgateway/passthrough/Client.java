@@ -59,14 +59,13 @@ final class Client {
     private boolean closed;
     /** Until the first bytes are written: a TS client waits for a random access point. */
     private boolean waitingForStart = true;
-    /** When the client began to lose datagrams, 0 while it keeps up. */
-    private long behindSince;
+    /** When the client began to lose datagrams, 0 while it keeps up (written on the event loop, read by the API). */
+    private volatile long behindSince;
     // written on the event loop only, read by the API and metrics
     private volatile long bytes;
     private volatile long datagrams;
     private volatile long dropped;
     private volatile long droppedBytes;
-    private volatile boolean behind;
 
     Client(Feed feed, Kind kind, Context context, HttpConnection connection, HttpServerResponse response,
             boolean chunked, String address, String path, int buffer, Duration maxBehind) {
@@ -148,7 +147,6 @@ final class Client {
             feed.addDropped(batch.datagrams);
             if (behindSince == 0) {
                 behindSince = now;
-                behind = true;
             } else if (now - behindSince > maxBehindMillis) {
                 LOG.warnf("Disconnected player %s of %s: it read slower than the stream for %d ms and lost %d datagrams"
                         + " (mcast.passthrough.max-behind)", address, path, now - behindSince, dropped);
@@ -166,7 +164,6 @@ final class Client {
         datagrams += batch.datagrams;
         if (behindSince != 0 && waiting < buffer / 2) {
             behindSince = 0; // caught up
-            behind = false;
         }
     }
 
@@ -239,7 +236,7 @@ final class Client {
 
     PassthroughInfo.ClientInfo info() {
         return new PassthroughInfo.ClientInfo(address, path, kind.name().toLowerCase(), Timestamps.format(since),
-                bytes, datagrams, dropped, droppedBytes, behind);
+                bytes, datagrams, dropped, droppedBytes, behindSince != 0);
     }
 
     long bytes() {

@@ -14,6 +14,8 @@ import io.mcastgateway.multicast.DatagramSink;
 import io.mcastgateway.multicast.GroupReceiver;
 import io.mcastgateway.platform.VertxInternals;
 import io.mcastgateway.stats.ChannelSources;
+import io.mcastgateway.stats.Sequence;
+import io.mcastgateway.stats.TsAnalyser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 
@@ -62,6 +64,8 @@ final class Feed implements DatagramSink, PassthroughGroup {
     // the socket's event loop only
     private final RtpReorder reorder;
     private final TsStart tsStart = new TsStart();
+    /** What {@link Sequence#parse} read of the first datagram's RTP header. */
+    private final long[] header = new long[Sequence.FIELDS];
     private Batch udp;
     private Batch rtp;
     /** The payload bytes of the last batch: the next one's buffer is made for about as many. */
@@ -86,7 +90,10 @@ final class Feed implements DatagramSink, PassthroughGroup {
             sources.record(sender, payload, System.currentTimeMillis());
         }
         if (kinds == 0) {
-            kinds = 1 | (isTs(payload, 0) ? 2 : 0) | (isTs(payload, rtpHeader(payload)) ? 4 : 0);
+            boolean rtp = Sequence.parse(payload, header) == Sequence.Format.RTP && header[4] >= 0;
+            int at = payload.readerIndex();
+            kinds = 1 | (TsAnalyser.isTs(payload, at, payload.readableBytes()) ? 2 : 0)
+                    | (rtp && TsAnalyser.isTs(payload, at + (int) header[4], (int) header[5]) ? 4 : 0);
         }
         if (udpClients > 0) {
             if (udp == null) {
@@ -172,29 +179,6 @@ final class Feed implements DatagramSink, PassthroughGroup {
             return null;
         }
         return b.finish();
-    }
-
-    /** Whether the payload (from {@code offset}) is whole MPEG-TS packets. */
-    private static boolean isTs(ByteBuf p, int offset) {
-        int length = p.readableBytes() - offset;
-        if (offset < 0 || length < 188 || length % 188 != 0) {
-            return false;
-        }
-        for (int i = p.readerIndex() + offset; i < p.writerIndex(); i += 188) {
-            if (p.getByte(i) != 0x47) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The length of an RTP header without extension and CSRCs, when the datagram looks like RTP; else -1. */
-    private static int rtpHeader(ByteBuf p) {
-        if (p.readableBytes() < 12 || (p.getUnsignedByte(p.readerIndex()) >> 6) != 2) {
-            return -1;
-        }
-        int first = p.getUnsignedByte(p.readerIndex());
-        return (first & 0x10) != 0 ? -1 : 12 + 4 * (first & 0x0f);
     }
 
     /** Whether clients of {@code kind} get MPEG-TS (as far as the first datagram tells). */

@@ -1,5 +1,6 @@
 package io.mcastgateway.passthrough;
 
+import io.mcastgateway.stats.Sequence;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -8,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * those before it came or the window is full (then the missing ones are skipped and counted); one that
  * comes after its turn (late, or a duplicate) is dropped and counted. A new SSRC, or a jump of more than
  * {@link #RESTART} in the sequence, is a restarted sender: what is held goes out and the count starts
- * over. A datagram that is not RTP (version not 2, too short) passes unchanged.
+ * over. A datagram that is not RTP (as {@link Sequence} reads RTP headers: version 2, at least 12 bytes,
+ * not an RTCP packet type) passes unchanged; an RTP packet whose header's lengths do not fit it is dropped.
  * <p>
  * Not thread-safe: the receiving thread of one group owns it. Held packets are copied into buffers made
  * once and reused; nothing is allocated per packet once they are as large as the largest packet.
@@ -19,6 +21,8 @@ final class RtpReorder {
     static final int RESTART = 3000;
 
     private final int window;
+    /** What {@link Sequence#parse} read of the packet at hand. */
+    private final long[] header = new long[Sequence.FIELDS];
     private final byte[][] held;
     private final int[] heldLength;
     private final boolean[] present;
@@ -41,20 +45,19 @@ final class RtpReorder {
     /** Appends to {@code out} the payloads that are due now; returns how many. */
     int accept(ByteBuf packet, ByteBuf out) {
         int at = packet.readerIndex();
-        int length = packet.readableBytes();
-        int payloadOffset = payloadOffset(packet, at, length);
-        if (payloadOffset < 0) {
+        if (Sequence.parse(packet, header) != Sequence.Format.RTP) {
             notRtp++;
-            out.writeBytes(packet, at, length);
+            out.writeBytes(packet, at, packet.readableBytes());
             return 1;
         }
-        int payloadLength = length - payloadOffset - padding(packet, at, length);
-        if (payloadLength < 0) {
-            notRtp++;
+        if (header[4] < 0) {
+            notRtp++; // its header's lengths do not fit the datagram: no payload to take
             return 0;
         }
-        int seq = packet.getUnsignedShort(at + 2);
-        long packetSsrc = packet.getUnsignedInt(at + 8);
+        int payloadOffset = (int) header[4];
+        int payloadLength = (int) header[5];
+        int seq = (int) header[0];
+        long packetSsrc = header[1];
         if (window == 0) {
             out.writeBytes(packet, at + payloadOffset, payloadLength);
             return 1;
@@ -148,26 +151,6 @@ final class RtpReorder {
             emitted += skipOne(out);
         }
         return emitted;
-    }
-
-    /** Where the payload starts, or -1 when the datagram is not an RTP packet. */
-    private static int payloadOffset(ByteBuf p, int at, int length) {
-        if (length < 12 || (p.getUnsignedByte(at) >> 6) != 2) {
-            return -1;
-        }
-        int first = p.getUnsignedByte(at);
-        int offset = 12 + 4 * (first & 0x0f);
-        if ((first & 0x10) != 0) { // header extension: 4 bytes, then its length in 32-bit words
-            if (length < offset + 4) {
-                return -1;
-            }
-            offset += 4 + 4 * p.getUnsignedShort(at + offset + 2);
-        }
-        return offset <= length ? offset : -1;
-    }
-
-    private static int padding(ByteBuf p, int at, int length) {
-        return (p.getUnsignedByte(at) & 0x20) != 0 ? p.getUnsignedByte(at + length - 1) : 0;
     }
 
     /** Packets given up on because the window filled before they came. */

@@ -10,9 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.mcastgateway.channel.Cidr;
 import io.mcastgateway.passthrough.Passthrough;
 import io.mcastgateway.passthrough.PassthroughInfo;
+import io.mcastgateway.passthrough.Target;
 import io.mcastgateway.security.AccessControl;
 import io.mcastgateway.security.ChannelAccess;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -46,8 +46,9 @@ public class PassthroughResource {
             return info;
         }
         List<PassthroughInfo.GroupInfo> visible = info.groups().stream()
-                .filter(g -> (g.channel() != null && allowed.maySubscribe(g.channel()))
-                        || allowed.maySubscribeGroup(group(g.target())))
+                // as the raw routes decide: a channel's group by the channel, other groups by the ranges
+                .filter(g -> g.channel() != null ? allowed.maySubscribe(g.channel())
+                        : allowed.maySubscribeGroup(Target.parse(g.target()).group()))
                 .map(g -> new PassthroughInfo.GroupInfo(g.target(), g.channel(), g.state(), g.since(), g.lingerUntil(),
                         g.received(), g.sent(), g.dropped(), g.rtpSkipped(), g.rtpLate(), g.kernel(), g.sources(),
                         g.clients().stream().map(c -> new PassthroughInfo.ClientInfo(null, c.path(), c.kind(), c.since(),
@@ -55,11 +56,5 @@ public class PassthroughResource {
                 .toList();
         return new PassthroughInfo(info.joinsOnDemand(), info.allow(), info.interfaceName(), info.maxGroups(),
                 info.maxClients(), info.lingerMillis(), info.joinedGroups(), info.clients(), info.rejected(), visible);
-    }
-
-    /** The group of a target ([source@]group:port). */
-    private static java.net.InetAddress group(String target) {
-        String rest = target.substring(target.indexOf('@') + 1);
-        return Cidr.literal(rest.substring(0, rest.lastIndexOf(':')));
     }
 }

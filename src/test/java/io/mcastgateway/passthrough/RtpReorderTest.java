@@ -68,5 +68,10 @@ class RtpReorderTest {
         reorder.accept(Unpooled.wrappedBuffer("plain text".getBytes()), out);
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("plain text");
         assertThat(reorder.notRtp()).isEqualTo(1);
+        out.clear();
+        byte[] cut = { (byte) 0x8f, 33, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 9, 9 }; // 15 CSRCs announced, none there
+        assertThat(reorder.accept(Unpooled.wrappedBuffer(cut), out)).as("a header longer than its packet").isZero();
+        assertThat(out.readableBytes()).isZero();
+        assertThat(reorder.notRtp()).isEqualTo(2);
     }
 }
