@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mcastgateway.channel.ChannelSpec;
 import io.netty.buffer.ByteBuf;
+import io.quarkus.arc.ClientProxy;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +39,13 @@ public class Hub {
     // (changed with its own lock held: see status())
 
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
-        this.transport = transport;
+        // called per datagram: the instances, not their client proxies (a lookup in the context per call)
+        this.transport = ClientProxy.unwrap(transport);
         this.ids = transport.ids();
         this.epoch = ids.epoch();
         this.bus = bus;
         this.consumers = new EventBusConsumers(bus);
-        this.stats = stats;
+        this.stats = ClientProxy.unwrap(stats);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.mcastgateway.hub.SseFrames;
 import io.mcastgateway.hub.StreamStats;
 import io.mcastgateway.security.AccessControl;
 import io.mcastgateway.security.ChannelAccess;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.runtime.LaunchMode;
@@ -84,7 +85,7 @@ public class EventStreamRoute {
         this.vertx = vertx;
         this.hub = hub;
         this.channels = channels;
-        this.stats = stats;
+        this.stats = ClientProxy.unwrap(stats); // each subscriber counts through it per written batch
         this.settings = config.stream();
         this.shutdownDelay = shutdownDelay;
         this.fileLimitShare = fileLimitShare();
