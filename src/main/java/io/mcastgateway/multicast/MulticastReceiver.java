@@ -97,6 +97,9 @@ public class MulticastReceiver {
         }
         GroupReceiver.Settings settings = new GroupReceiver.Settings(config.receiver().receiveBufferSize(),
                 config.receiver().retryInterval(), config.rejoinInterval(), config.receiver().interfaceCheckInterval());
+        Throwable noNative = vertx.unavailableNativeTransportCause();
+        LOG.infof("Sockets on Netty's %s transport%s", VertxInternals.ioTransport(vertx),
+                noNative == null ? "" : " (the native one did not load: " + noNative + ")");
         receivers = channels.all().stream()
                 .filter(ChannelSpec::receive)
                 .map(c -> new GroupReceiver(vertx, c, settings, traffic.of(c)))

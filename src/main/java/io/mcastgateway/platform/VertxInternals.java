@@ -66,6 +66,22 @@ public final class VertxInternals {
                 like.classLoader());
     }
 
+    /**
+     * The Netty transport Vert.x's event loops (and so every socket) run on: {@code nio} (the JDK's), or a
+     * native one, {@code epoll}, {@code io_uring} or {@code kqueue}, which Vert.x takes when
+     * {@code quarkus.vertx.prefer-native-transport} is set and the native library loads.
+     */
+    public static String ioTransport(io.vertx.core.Vertx vertx) {
+        String loops = vertx.nettyEventLoopGroup().getClass().getSimpleName();
+        for (String[] known : new String[][] { { "Nio", "nio" }, { "Epoll", "epoll" }, { "IOUring", "io_uring" },
+                { "KQueue", "kqueue" } }) {
+            if (loops.startsWith(known[0])) {
+                return known[1];
+            }
+        }
+        return loops;
+    }
+
     /** Sets a periodic timer on the given context (Vert.x's own {@code setPeriodic} uses the caller's). */
     public static long setPeriodic(Context context, long millis, io.vertx.core.Handler<Long> handler) {
         return ((ContextInternal) context).setPeriodic(millis, handler);

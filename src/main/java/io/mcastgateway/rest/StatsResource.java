@@ -15,10 +15,12 @@ import io.mcastgateway.hub.Hub;
 import io.mcastgateway.hub.StreamStats;
 import io.mcastgateway.hub.SubscriberInfo;
 import io.mcastgateway.hub.TransportInfo;
+import io.mcastgateway.platform.VertxInternals;
 import io.mcastgateway.security.AccessControl;
 import io.mcastgateway.security.ChannelAccess;
 import io.mcastgateway.sse.EventStreamRoute;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.Vertx;
 
 /** {@code GET /api/stats}: counts of the event stream since start. */
 @Path("/api/stats")
@@ -37,12 +39,15 @@ public class StatsResource {
      * @param epoch the id prefix of this run; null with the Redis transport (ids are the stream's)
      * @param transport where events go (local or redis) and, with redis, what was appended, dropped
      *        (Redis slow or unreachable) or left to another writer
+     * @param ioTransport the Netty transport of the event loops and sockets: nio (the JDK's) or a native one
+     *        (epoll, io_uring, kqueue)
      * @param subscriberDetails each connected subscriber's counts, with its address (only for a caller that
      *        may watch every channel)
      */
     public record Stats(long received, long delivered, long dropped, int subscribers, int maxSubscribers,
             long rejected, int replaySize,
-            int replayCapacity, String epoch, TransportInfo transport, List<SubscriberInfo> subscriberDetails) {
+            int replayCapacity, String epoch, TransportInfo transport, String ioTransport,
+            List<SubscriberInfo> subscriberDetails) {
     }
 
     private final Hub hub;
@@ -51,9 +56,11 @@ public class StatsResource {
     private final EventStreamRoute stream;
     private final AccessControl access;
     private final SecurityIdentity identity;
+    private final String ioTransport;
 
     public StatsResource(Hub hub, StreamStats stats, GatewayConfig config, EventStreamRoute stream, AccessControl access,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, Vertx vertx) {
+        this.ioTransport = VertxInternals.ioTransport(vertx);
         this.access = access;
         this.identity = identity;
         this.hub = hub;
@@ -73,6 +80,6 @@ public class StatsResource {
         TransportInfo transport = hub.transportInfo();
         return new Stats(stats.received(), stats.delivered(), stats.dropped(), subscribers.size(),
                 stream.maxSubscribers(), stats.rejected(), hub.replaySize(),
-                config.stream().replaySize(), hub.epoch(), transport, allowed.subscribesAll() ? subscribers : List.of());
+                config.stream().replaySize(), hub.epoch(), transport, ioTransport, allowed.subscribesAll() ? subscribers : List.of());
     }
 }
