@@ -3,11 +3,13 @@
  * output as bench.Sender (the Java one), without a JVM's compiler and collector sharing the two CPUs
  * with the gateway while it is measured.
  *
- *   sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary]
+ *   sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary [seconds]]
  *
  * Sends count datagrams of size bytes to the group on lo (TTL 0: they never leave this host) at rate per
  * second, paced against CLOCK_MONOTONIC in slices of 1 ms (each slice's datagrams back to back, then it
- * sleeps, leaving the CPU to the gateway between slices as a sender on another host would). The payload
+ * sleeps, leaving the CPU to the gateway between slices as a sender on another host would). With seconds
+ * (above 0) it stops after that long even when it has not sent count: a rate above what it reaches then
+ * lasts as long as the others (the rate steps of the benchmark; sent / seconds is the rate reached). The payload
  * (text, the default) is ASCII "<tag> <seq> <nanoTime> " padded with dots (at least 64 bytes); nanoTime is
  * CLOCK_MONOTONIC, the clock of Java's System.nanoTime(), so the clients compute latency from it.
  *
@@ -123,11 +125,12 @@ static int ts_payload(unsigned char *buf, int size, long tag, long long seq, lon
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary]\n");
+    if (argc < 7 || argc > 9) {
+        fprintf(stderr, "usage: sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary [seconds]]\n");
         return 2;
     }
-    const char *kind = argc == 8 ? argv[7] : "text";
+    const char *kind = argc >= 8 ? argv[7] : "text";
+    double at_most = argc == 9 ? atof(argv[8]) : 0;
     int ts = strcmp(kind, "ts") == 0, binary = strcmp(kind, "binary") == 0;
     if (!ts && !binary && strcmp(kind, "text") != 0) {
         fprintf(stderr, "sender: payload kind text, ts or binary, not %s\n", kind);
@@ -167,8 +170,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     char *buf = malloc(size > 64 ? size : 64);
-    long long start = now_nanos(), failed = 0;
+    long long start = now_nanos(), failed = 0, attempted = 0;
+    long long deadline = at_most > 0 ? start + (long long) (at_most * 1e9) : 0;
     for (long long seq = 1; seq <= count; seq++) {
+        if (deadline != 0 && now_nanos() >= deadline) {
+            break;
+        }
         long long due = start + (seq - 1) * 1000000000LL / rate / 1000000 * 1000000;
         if (now_nanos() < due) {
             struct timespec ts = { .tv_sec = due / 1000000000LL, .tv_nsec = due % 1000000000LL };
@@ -181,8 +188,9 @@ int main(int argc, char **argv) {
         if (send(fd, buf, length, 0) != length) {
             failed++;
         }
+        attempted++;
     }
-    printf("{\"sent\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"port\":%d}\n", count - failed, failed,
+    printf("{\"sent\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"port\":%d}\n", attempted - failed, failed,
             (now_nanos() - start) / 1e9, ntohs(bound.sin_port));
     return 0;
 }

@@ -41,8 +41,25 @@ public final class Bench {
     static final String GROUP = "239.255.255.250";
     static final int PORT = 23990;
     static final int HTTP = 18090;
-    static final int[] RATES = { 10_000, 25_000, 50_000, 100_000, 150_000, 200_000 };
+    /**
+     * The rate steps, datagrams a second. The highest are above what the C sender reaches on two shared CPUs with
+     * a receiver beside it: each step records the rate it did reach.
+     */
+    static final int[] RATES = { 10_000, 25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000 };
+    /** The MPEG-TS section's steps, up to 200k/s: it is about the checks' CPU cost, not where losses begin. */
+    static final int[] TS_RATES = { 10_000, 25_000, 50_000, 100_000, 150_000, 200_000 };
+    /** The step whose lossless rounds the rate table counts: the rate the gateway is held to. */
+    static final int TARGET_RATE = 200_000;
     static final double STEP_SECONDS = 2;
+    /**
+     * Tags one measuring process tells apart (bench/sse-clients.c, RawReceiver, SseClients count tags 0 to 99):
+     * tags start again at 1 with each such process ({@link #counting}).
+     */
+    static final int TAGS = 100;
+    /** Rounds of the rate ladder per row ({@code BENCH_RATE_ROUNDS}): each round's steps take tags of one process. */
+    static final int RATE_ROUNDS = rounds("BENCH_RATE_ROUNDS", 5, (TAGS - 2) / RATES.length);
+    /** Rounds of the fan-out points, each with a fresh gateway ({@code BENCH_FANOUT_ROUNDS}). */
+    static final int FANOUT_ROUNDS = rounds("BENCH_FANOUT_ROUNDS", 3, 20);
     /** Starts measured each way (odd: the middle one is the median). */
     static final int STARTS = 5;
 
@@ -78,26 +95,52 @@ public final class Bench {
     public static final String BEGIN = "<!-- bench:begin (bench/run writes this part) -->";
     public static final String END = "<!-- bench:end -->";
 
-    static final List<String> PARTS = List.of("rate", "latency", "fanout", "jmh", "ts", "passthrough");
+    static final List<String> PARTS = List.of("rate", "rate-variants", "latency", "fanout", "jmh", "ts", "passthrough");
+
+    /** A positive whole number from the environment variable {@code name}, at most {@code most}, else {@code otherwise}. */
+    private static int rounds(String name, int otherwise, int most) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        int n = Integer.parseInt(value.trim());
+        if (n < 1 || n > most) {
+            throw new IllegalArgumentException(name + " is 1 to " + most + ", not " + value);
+        }
+        return n;
+    }
 
     private void runOnly(String part) throws Exception {
+        long started = System.currentTimeMillis();
         machine();
         switch (part) {
             case "rate" -> {
-                Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
-                delivered.put("raw socket, 64 B", rawSteps(64));
-                delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
-                rateTable(delivered);
+                List<RateRow> rows = new ArrayList<>();
+                rows.add(rawSteps(64, "text"));
+                defaultAndNio(rows, 64);
+                rateTable(rows);
+                rateChart(rows);
+            }
+            case "rate-variants" -> {
+                List<RateRow> rows = new ArrayList<>();
+                rows.add(rawSteps(64, "text"));
+                rows.add(gatewaySteps("gateway (default), 64 B", "default-64", 64, "text", Map.of()));
+                rows.addAll(rateVariants());
+                rateTable(rows);
+                rateChart(rows);
             }
             case "latency" -> latencyAndAllocation();
             case "fanout" -> fanOut();
             case "passthrough" -> passthrough();
             case "ts" -> {
-                tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "2")));
+                tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "2")), null);
                 jmh(OUT.resolve("jmh-ts.json"));
             }
             default -> jmh(OUT.resolve("jmh.json"));
         }
+        long seconds = (System.currentTimeMillis() - started) / 1000;
+        report.append("\nThis part took ").append(seconds).append(" s.\n");
+        results.put("seconds", seconds);
         Files.writeString(OUT.resolve("report-" + part + ".md"), report);
         Proc.JSON.writerWithDefaultPrettyPrinter().writeValue(OUT.resolve("results-" + part + ".json").toFile(), results);
         System.out.println(report);
@@ -106,31 +149,50 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.currentTimeMillis();
         machine();
-        Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
-        delivered.put("raw socket, 64 B", rawSteps(64));
-        delivered.put("gateway log=each (default), 64 B", gatewaySteps("each", 64));
-        delivered.put("gateway log=off, 64 B", gatewaySteps("off", 64));
-        delivered.put("gateway log=summary, 64 B", gatewaySteps("summary", 64));
-        delivered.put("gateway log=each, ZGC, 64 B", gatewaySteps("each", 64, "zgc", Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC")));
+        Map<String, Long> took = new LinkedHashMap<>();
+        long at = System.currentTimeMillis();
+        List<RateRow> rows = new ArrayList<>();
+        rows.add(rawSteps(64, "text"));
+        defaultAndNio(rows, 64);
         try (Proc redis = redisServer()) {
             if (redis != null) {
-                delivered.put("gateway log=each, via Redis, 64 B", gatewaySteps("each", 64, "redis", redisSettings()));
+                rows.add(gatewaySteps("gateway via Redis, 64 B", "redis-64", 64, "text", redisSettings()));
             }
         }
-        delivered.put("raw socket, 1024 B", rawSteps(1024));
-        delivered.put("gateway log=each (default), 1024 B", gatewaySteps("each", 1024));
-        rateTable(delivered);
-        rateChart(delivered);
-        tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "1")));
+        rows.add(rawSteps(1024, "text"));
+        rows.add(gatewaySteps("gateway (default), 1024 B", "default-1024", 1024, "text", Map.of()));
+        RateRow rawTs = rawSteps(TS_SIZE, "ts");
+        rows.add(rawTs);
+        rows.add(gatewaySteps("gateway (default), MPEG-TS, " + TS_SIZE + " B", "default-ts-" + TS_SIZE, TS_SIZE, "ts",
+                Map.of()));
+        rateTable(rows);
+        rateChart(rows);
+        at = lap(took, "rate", at);
+        tsChecks(Integer.parseInt(System.getenv().getOrDefault("BENCH_TS_ROUNDS", "1")), rawTs);
+        at = lap(took, "MPEG-TS", at);
         Map<String, JsonNode> latencies = latencyAndAllocation();
         latencyChart(latencies);
+        at = lap(took, "latency, allocation, start", at);
         fanOut();
+        at = lap(took, "fan-out", at);
         passthrough();
+        lap(took, "passthrough", at);
         jmh(OUT.resolve("jmh.json"));
-        report.append("\nThe whole run took ").append((System.currentTimeMillis() - started) / 1000).append(" s.\n");
+        report.append("\nThe whole run took ").append((System.currentTimeMillis() - started) / 1000).append(" s (");
+        took.forEach((part, seconds) -> results.with("seconds").put(part, seconds));
+        report.append(String.join(", ", took.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " s").toList()))
+                .append(", the JMH before them not counted).\n");
         Files.writeString(OUT.resolve("report.md"), report);
         Proc.JSON.writerWithDefaultPrettyPrinter().writeValue(OUT.resolve("results.json").toFile(), results);
         System.out.println(report);
+    }
+
+    /** Puts the seconds since {@code since} under {@code part} (printed as it ends); returns now. */
+    private static long lap(Map<String, Long> took, String part, long since) {
+        long now = System.currentTimeMillis();
+        took.put(part, (now - since) / 1000);
+        System.out.println(part + " took " + (now - since) / 1000 + " s");
+        return now;
     }
 
     private void machine() throws Exception {
@@ -157,16 +219,41 @@ public final class Bench {
     static final Path C_CLIENTS = OUT.resolve("sse-clients");
     static final Path C_SENDER = OUT.resolve("sender");
 
-    private static Proc sseClients(Path log, int connections) {
+    /** The SSE clients on the benchmark's port; see {@link #sseClients(Path, int, int)}. */
+    private Proc sseClients(Path log, int connections) {
         return sseClients(log, connections, HTTP);
     }
 
-    private static Proc sseClients(Path log, int connections, int port) {
+    /** The SSE clients (a measuring process: tags start again at 1). */
+    private Proc sseClients(Path log, int connections, int port) {
         if (Files.isExecutable(C_CLIENTS)) {
-            return Proc.start(List.of(C_CLIENTS.toString(), "127.0.0.1", String.valueOf(port), "/api/events",
-                    String.valueOf(connections)), Map.of(), log, false);
+            return counting(Proc.start(List.of(C_CLIENTS.toString(), "127.0.0.1", String.valueOf(port), "/api/events",
+                    String.valueOf(connections)), Map.of(), log, false));
         }
-        return Proc.tool(log, "SseClients", "127.0.0.1", port, "/api/events", connections);
+        return counting(Proc.tool(log, "SseClients", "127.0.0.1", port, "/api/events", connections));
+    }
+
+    /** The raw-socket receiver (a measuring process: tags start again at 1). */
+    private Proc rawReceiver() {
+        return counting(Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT));
+    }
+
+    /**
+     * {@code measurer}, a process that counts datagrams or events by tag, just started: the tags start again at 1.
+     * Each such process has its own counts, and none counts more than {@link #TAGS} tags: over a whole run the
+     * tags went past 99, and from there on every figure counted by tag was 0.
+     */
+    private Proc counting(Proc measurer) {
+        nextTag = 1;
+        return measurer;
+    }
+
+    /** The next tag for the measuring process that runs now; refused past the {@link #TAGS} it can tell apart. */
+    private int tag() {
+        if (nextTag >= TAGS) {
+            throw new IllegalStateException("more than " + (TAGS - 1) + " tagged runs for one measuring process");
+        }
+        return nextTag++;
     }
 
     private static String clientName() {
@@ -177,65 +264,291 @@ public final class Bench {
         return Files.isExecutable(C_SENDER) ? "`bench/sender.c`" : "`bench.Sender`";
     }
 
-    /** Sends each rate for STEP_SECONDS; returns the share delivered per rate (percent). */
-    private Map<Integer, Double> rawSteps(int size) throws Exception {
-        Map<Integer, Double> share = new LinkedHashMap<>();
-        try (Proc raw = Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT)) {
-            raw.next(30);
-            List<int[]> tags = new ArrayList<>();
+    /**
+     * One step of one round of a rate row: what the sender sent and in how many seconds (its own clock), what
+     * the receiving process read (the raw receiver's count, or the gateway's {@code received}), what reached the
+     * subscriber (for the raw receiver the same), and where the rest went: the host's {@code RcvbufErrors} (every
+     * UDP socket of the host counts there), the gateway's receiving socket's own kernel drops ({@code null} for
+     * the raw receiver, or when {@code /api/channels} did not know them), the events the gateway dropped for its
+     * subscriber, and those the Redis transport could not take.
+     */
+    record RateStep(int round, int rate, long sent, double senderSeconds, long received, long delivered,
+            long hostRcvbufErrors, Long socketDrops, long gatewayDropped, long transportDropped) {
+
+        double deliveredPercent() {
+            return sent == 0 ? 0 : 100.0 * delivered / sent;
+        }
+
+        /** The rate the sender reached: datagrams sent over its own seconds. */
+        double senderRate() {
+            return senderSeconds <= 0 ? 0 : sent / senderSeconds;
+        }
+
+        RateStep withDelivered(long subscriber) {
+            return new RateStep(round, rate, sent, senderSeconds, received, subscriber, hostRcvbufErrors, socketDrops,
+                    gatewayDropped, transportDropped);
+        }
+
+        ObjectNode json() {
+            ObjectNode o = Proc.JSON.createObjectNode().put("round", round).put("rate", rate).put("sent", sent)
+                    .put("senderSeconds", senderSeconds).put("senderRate", Math.round(senderRate()))
+                    .put("received", received).put("delivered", delivered).put("hostRcvbufErrors", hostRcvbufErrors)
+                    .put("gatewayDropped", gatewayDropped).put("transportDropped", transportDropped);
+            return socketDrops == null ? o.putNull("socketDrops") : o.put("socketDrops", socketDrops);
+        }
+    }
+
+    /**
+     * A row of the rate table: one process, the raw receiver or a gateway (its log file's {@code name}), its steps
+     * over every round, and the I/O transport the gateway's {@code /api/stats} named ({@code ioTransport}: epoll,
+     * nio), null when it names none.
+     */
+    record RateRow(String label, boolean raw, int rounds, List<RateStep> steps, String name, String ioTransport) {
+
+        RateRow labelled(String other) {
+            return new RateRow(other, raw, rounds, steps, name, ioTransport);
+        }
+
+        ObjectNode json() {
+            ObjectNode row = Proc.JSON.createObjectNode().put("label", label).put("name", name).put("raw", raw)
+                    .put("rounds", rounds).put("ioTransport", ioTransport)
+                    .put("losslessUpTo", losslessUpTo(RATES)).put("losslessRoundsAt200k", losslessRounds(TARGET_RATE))
+                    .put("senderReachedUpToLossless", Math.round(reachedUpTo(losslessUpTo(RATES))));
+            ArrayNode json = row.putArray("steps");
+            steps.forEach(s -> json.add(s.json()));
+            return row;
+        }
+
+        /** The shares delivered at {@code rate}, one a round, in round order. */
+        List<Double> shares(int rate) {
+            return steps.stream().filter(s -> s.rate() == rate).map(RateStep::deliveredPercent).toList();
+        }
+
+        /** Whether every round delivered everything at {@code rate} (false when it was not measured). */
+        boolean lossless(int rate) {
+            List<Double> shares = shares(rate);
+            return !shares.isEmpty() && shares.stream().allMatch(p -> p >= 100.0);
+        }
+
+        /** The highest of {@code rates} up to which every step was lossless in every round; 0 when the first was not. */
+        int losslessUpTo(int[] rates) {
+            int lossless = 0;
+            for (int rate : rates) {
+                if (!lossless(rate)) {
+                    break;
+                }
+                lossless = rate;
+            }
+            return lossless;
+        }
+
+        /**
+         * The highest rate the sender reached in every round of a step up to {@code upTo} (per step the slowest
+         * round's, then the highest of those): what "lossless up to" showed, where the sender fell behind the steps.
+         */
+        double reachedUpTo(int upTo) {
+            double reached = 0;
             for (int rate : RATES) {
-                int tag = nextTag++;
-                long sent = send(tag, rate, size, (long) (rate * STEP_SECONDS));
-                tags.add(new int[] { rate, tag, (int) sent });
-                Thread.sleep(300);
+                if (rate <= upTo) {
+                    reached = Math.max(reached, steps.stream().filter(s -> s.rate() == rate)
+                            .mapToDouble(RateStep::senderRate).min().orElse(0));
+                }
+            }
+            return reached;
+        }
+
+        /** The rounds that delivered everything at {@code rate}. */
+        long losslessRounds(int rate) {
+            return shares(rate).stream().filter(p -> p >= 100.0).count();
+        }
+
+        /** Per rate, the median share delivered over the rounds. */
+        Map<Integer, Double> medians() {
+            Map<Integer, Double> medians = new LinkedHashMap<>();
+            for (RateStep s : steps) {
+                medians.putIfAbsent(s.rate(), median(shares(s.rate())));
+            }
+            return medians;
+        }
+
+        /** The payload size in its label, after its last comma ("64 B"): the raw row it is compared with has it too. */
+        String size() {
+            return label.substring(label.lastIndexOf(", ") + 2);
+        }
+    }
+
+    /**
+     * The raw socket: one {@link RawReceiver}, then {@link #RATE_ROUNDS} rounds of the ladder, each rate sent for
+     * {@link #STEP_SECONDS} with a {@code kind} payload and followed by 300 ms for the receiver to read what is
+     * left; around each step the host's RcvbufErrors.
+     */
+    private RateRow rawSteps(int size, String kind) throws Exception {
+        return rawSteps(size, kind, RATES, RATE_ROUNDS);
+    }
+
+    private RateRow rawSteps(int size, String kind, int[] rates, int rounds) throws Exception {
+        String label = "raw socket, " + (kind.equals("ts") ? "MPEG-TS, " : "") + size + " B";
+        List<RateStep> steps = new ArrayList<>();
+        List<Integer> tags = new ArrayList<>();
+        try (Proc raw = rawReceiver()) {
+            raw.next(30);
+            for (int round = 1; round <= rounds; round++) {
+                for (int rate : rates) {
+                    int tag = tag();
+                    long host = hostRcvbufErrors();
+                    JsonNode sent = step(tag, rate, size, kind);
+                    Thread.sleep(300);
+                    steps.add(new RateStep(round, rate, sent.path("sent").asLong(), sent.path("seconds").asDouble(), 0, 0,
+                            hostRcvbufErrors() - host, null, 0, 0));
+                    tags.add(tag);
+                }
             }
             raw.tell("stop");
             JsonNode counts = raw.next(30).get("counts");
-            ArrayNode steps = results.withArray("raw-" + size);
-            for (int[] t : tags) {
-                long got = counts.get(t[1]).asLong();
-                share.put(t[0], 100.0 * got / t[2]);
-                steps.addObject().put("rate", t[0]).put("sent", t[2]).put("received", got);
+            for (int i = 0; i < steps.size(); i++) {
+                long got = counts.get(tags.get(i)).asLong();
+                RateStep s = steps.get(i);
+                steps.set(i, new RateStep(s.round(), s.rate(), s.sent(), s.senderSeconds(), got, got,
+                        s.hostRcvbufErrors(), null, 0, 0));
             }
         }
-        return share;
+        return new RateRow(label, true, rounds, steps, "raw-" + size, null);
     }
 
-    private Map<Integer, Double> gatewaySteps(String log, int size) throws Exception {
-        return gatewaySteps(log, size, null, Map.of());
-    }
-
-    private Map<Integer, Double> gatewaySteps(String log, int size, String variant, Map<String, String> env)
+    /**
+     * A gateway (default settings but {@code env}), one subscriber, then {@link #RATE_ROUNDS} rounds of the ladder
+     * with a {@code kind} payload of {@code size} bytes; the first round is the gateway's first traffic, as
+     * before. After each step, until the gateway delivered what it received, and until its channel's kernel
+     * figures were read after that: the socket's drops are counted every
+     * {@link #KERNEL_CHECK_MILLIS} ms here instead of every 5 s, so that each step has its own.
+     */
+    private RateRow gatewaySteps(String label, String name, int size, String kind, Map<String, String> env)
             throws Exception {
-        Map<Integer, Double> share = new LinkedHashMap<>();
         Map<String, String> settings = new java.util.HashMap<>(env);
-        settings.put("MCAST_RECEIVER_LOG", log);
-        String name = log + "-" + size + (variant == null ? "" : "-" + variant);
+        settings.put("MCAST_RECEIVER_KERNEL_CHECK_INTERVAL", KERNEL_CHECK_MILLIS + "ms");
+        List<RateStep> steps = new ArrayList<>();
+        List<Integer> tags = new ArrayList<>();
+        String ioTransport;
         try (Gateway gateway = new Gateway(name, settings);
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
-            List<long[]> tags = new ArrayList<>();
-            for (int rate : RATES) {
-                int tag = nextTag++;
-                long receivedBefore = gateway.stats().path("received").asLong();
-                long sent = send(tag, rate, size, (long) (rate * STEP_SECONDS));
-                gateway.awaitDelivered(10_000);
-                long received = gateway.stats().path("received").asLong() - receivedBefore;
-                tags.add(new long[] { rate, tag, sent, received });
+            ioTransport = gateway.stats().path("ioTransport").asText(null);
+            Long drops = socketDrops(gateway, System.currentTimeMillis());
+            for (int round = 1; round <= RATE_ROUNDS; round++) {
+                for (int rate : RATES) {
+                    int tag = tag();
+                    JsonNode before = gateway.stats();
+                    long host = hostRcvbufErrors();
+                    JsonNode sent = step(tag, rate, size, kind);
+                    gateway.awaitDelivered(10_000);
+                    Long dropsAfter = drops == null ? null : socketDrops(gateway, System.currentTimeMillis());
+                    long hostAfter = hostRcvbufErrors();
+                    JsonNode after = gateway.stats();
+                    steps.add(new RateStep(round, rate, sent.path("sent").asLong(), sent.path("seconds").asDouble(),
+                            after.path("received").asLong() - before.path("received").asLong(), 0, hostAfter - host,
+                            drops == null || dropsAfter == null ? null : dropsAfter - drops,
+                            after.path("dropped").asLong() - before.path("dropped").asLong(),
+                            after.path("transport").path("dropped").asLong()
+                                    - before.path("transport").path("dropped").asLong()));
+                    tags.add(tag);
+                    drops = dropsAfter;
+                }
             }
             client.tell("stop");
             JsonNode out = client.next(30);
-            ArrayNode steps = results.withArray("gateway-" + name);
-            for (long[] t : tags) {
-                long got = out.path("tags").path(Long.toString(t[1])).path("sum").asLong();
-                share.put((int) t[0], 100.0 * got / t[2]);
-                steps.addObject().put("rate", t[0]).put("sent", t[2]).put("receivedByGateway", t[3])
-                        .put("deliveredToSubscriber", got);
+            for (int i = 0; i < steps.size(); i++) {
+                steps.set(i, steps.get(i).withDelivered(out.path("tags").path(tags.get(i).toString()).path("sum").asLong()));
             }
             results.with("gateway-" + name + "-client").put("cpuBusy", out.path("cpuBusy").asDouble())
                     .put("gapsMissed", out.path("gapsMissed").asLong());
         }
-        return share;
+        return new RateRow(label, false, RATE_ROUNDS, steps, "gateway-" + name, ioTransport);
+    }
+
+    /**
+     * The gateway with default settings at {@code size} bytes, its I/O transport in its label when its
+     * {@code /api/stats} says which; then, when that is not NIO, the same with Vert.x's native transport off
+     * ({@code QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT=false}): the row "NIO".
+     */
+    private void defaultAndNio(List<RateRow> rows, int size) throws Exception {
+        RateRow gateway = gatewaySteps("gateway (default), " + size + " B", "default-" + size, size, "text", Map.of());
+        String transport = gateway.ioTransport();
+        if (transport == null) {
+            rows.add(gateway);
+            return;
+        }
+        rows.add(gateway.labelled("gateway (default, " + transport + "), " + size + " B"));
+        if (!transport.equals("nio")) {
+            RateRow nio = gatewaySteps("gateway (NIO), " + size + " B", "nio-" + size, size, "text",
+                    Map.of("QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT", "false"));
+            rows.add("nio".equals(nio.ioTransport()) ? nio
+                    : nio.labelled("gateway (NIO asked, " + nio.ioTransport() + " said), " + size + " B"));
+        }
+    }
+
+    /** The rows of {@code --only rate-variants}: the gateway's log settings and ZGC, 64 B. */
+    private List<RateRow> rateVariants() throws Exception {
+        return List.of(
+                gatewaySteps("gateway log=off, 64 B", "off-64", 64, "text", Map.of("MCAST_RECEIVER_LOG", "off")),
+                gatewaySteps("gateway log=summary, 64 B", "summary-64", 64, "text", Map.of("MCAST_RECEIVER_LOG", "summary")),
+                gatewaySteps("gateway ZGC, 64 B", "zgc-64", 64, "text", Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC")));
+    }
+
+    /** How often the rate rows' gateways read their socket's kernel figures (the default is every 5 s). */
+    static final int KERNEL_CHECK_MILLIS = 200;
+
+    /**
+     * The drops the kernel counted for the gateway's receiving socket ({@code kernel.drops} of the channel
+     * {@code default} in {@code GET /api/channels}), as read at {@code notBefore} or later: waits for such a read
+     * (at most 5 s); null when the gateway does not know them (its {@code kernel.status} is not ok), and then
+     * not asked again in that row.
+     */
+    private static Long socketDrops(Gateway gateway, long notBefore) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (true) {
+            JsonNode kernel = gateway.channel("default").path("kernel");
+            if (kernel.path("status").asText().equals("ok") && instant(kernel.path("readAt")) >= notBefore) {
+                return kernel.path("drops").asLong();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                return null;
+            }
+            Thread.sleep(KERNEL_CHECK_MILLIS / 4);
+        }
+    }
+
+    /** Milliseconds since the epoch of a JSON instant: ISO-8601 text, or Jackson's seconds with a fraction; 0 when missing. */
+    private static long instant(JsonNode at) {
+        if (at.isNumber()) {
+            return Math.round(at.asDouble() * 1000);
+        }
+        return at.isTextual() ? Instant.parse(at.asText()).toEpochMilli() : 0;
+    }
+
+    /**
+     * The host's UDP receive-buffer errors so far: the value under {@code RcvbufErrors} in the {@code Udp:} lines of
+     * /proc/net/snmp (a header line of names, then one of values), every IPv4 UDP socket of the host; -1 where
+     * there is no such line.
+     */
+    static long hostRcvbufErrors() {
+        try {
+            return snmpValue(Files.readAllLines(Path.of("/proc/net/snmp")), "Udp:", "RcvbufErrors");
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** The value named {@code name} in the first pair of lines (names, then values) that start with {@code prefix}. */
+    static long snmpValue(List<String> lines, String prefix, String name) {
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix + " ") && lines.get(i + 1).startsWith(prefix + " ")) {
+                List<String> names = List.of(lines.get(i).trim().split("\\s+"));
+                String[] values = lines.get(i + 1).trim().split("\\s+");
+                int at = names.indexOf(name);
+                return at < 0 || at >= values.length ? -1 : Long.parseLong(values[at]);
+            }
+        }
+        return -1;
     }
 
     private long send(int tag, long rate, int size, long count) throws Exception {
@@ -248,17 +561,43 @@ public final class Bench {
      * sync bytes).
      */
     private static JsonNode send(int tag, long rate, int size, long count, String kind) throws Exception {
-        try (Proc sender = sender(GROUP, PORT, tag, rate, size, count, kind, OUT.resolve("sender.log"))) {
+        return send(tag, rate, size, count, kind, 0);
+    }
+
+    /**
+     * A rate step: {@code rate} for {@link #STEP_SECONDS}, no longer, also where the sender does not reach the rate
+     * (then it sent fewer than rate × seconds datagrams, and its {@code sent} / {@code seconds} is the rate it
+     * reached).
+     */
+    private static JsonNode step(int tag, long rate, int size, String kind) throws Exception {
+        return send(tag, rate, size, (long) (rate * STEP_SECONDS), kind, STEP_SECONDS);
+    }
+
+    /** As {@link #send(int, long, int, long, String)}, the sender stopping after {@code atMost} seconds (above 0). */
+    private static JsonNode send(int tag, long rate, int size, long count, String kind, double atMost) throws Exception {
+        try (Proc sender = sender(GROUP, PORT, tag, rate, size, count, kind, atMost, OUT.resolve("sender.log"))) {
             return sender.next(60 + count / Math.max(1, rate));
         }
     }
 
     /** A sender to {@code group}:{@code port}, under way: its result is its one line of output. */
     private static Proc sender(String group, int port, int tag, long rate, int size, long count, String kind, Path log) {
-        return Files.isExecutable(C_SENDER)
-                ? Proc.start(List.of(C_SENDER.toString(), group, String.valueOf(port), String.valueOf(tag),
-                        String.valueOf(rate), String.valueOf(size), String.valueOf(count), kind), Map.of(), log, false)
-                : Proc.tool(log, "Sender", group, port, tag, rate, size, count, kind);
+        return sender(group, port, tag, rate, size, count, kind, 0, log);
+    }
+
+    /** A sender that stops after {@code atMost} seconds (above 0) even when it has not sent {@code count}. */
+    private static Proc sender(String group, int port, int tag, long rate, int size, long count, String kind,
+            double atMost, Path log) {
+        List<Object> args = new ArrayList<>(List.of(group, port, tag, rate, size, count, kind));
+        if (atMost > 0) {
+            args.add(atMost);
+        }
+        if (Files.isExecutable(C_SENDER)) {
+            List<String> command = new ArrayList<>(List.of(C_SENDER.toString()));
+            args.forEach(a -> command.add(String.valueOf(a)));
+            return Proc.start(command, Map.of(), log, false);
+        }
+        return Proc.tool(log, "Sender", args.toArray());
     }
 
     /** The MPEG-TS rows' datagram: seven 188-byte packets, as in most multicast video. */
@@ -285,13 +624,20 @@ public final class Bench {
      * of the machine falls on all rows alike). Each gateway gets 20,000 datagrams of its payload at 10k/s
      * first, not reported. Besides the share delivered, the gateway process's CPU time (user + system, all
      * threads, /proc) per datagram it received, and for the TS rows what {@code /api/sources} says of each
-     * step's sender: packets checked and errors found.
+     * step's sender: packets checked and errors found. The raw socket's row is {@code raw}, the rate section's
+     * (its medians), or when null one round measured here.
      */
-    private void tsChecks(int rounds) throws Exception {
+    private void tsChecks(int rounds, RateRow raw) throws Exception {
         Map<String, Map<Integer, Double>> delivered = new LinkedHashMap<>();
         Map<String, Map<Integer, Double>> cpu = new LinkedHashMap<>();
         Map<String, List<ObjectNode>> checks = new LinkedHashMap<>();
-        delivered.put("raw socket, 1316 B", rawSteps(TS_SIZE));
+        if (raw == null) {
+            RateRow measured = rawSteps(TS_SIZE, "ts", TS_RATES, 1);
+            results.withArray("rate").add(measured.json());
+            delivered.put(measured.label(), measured.medians());
+        } else {
+            delivered.put(raw.label() + " (the rate table's, median of " + raw.rounds() + " rounds)", raw.medians());
+        }
         List<String> kinds = new ArrayList<>(TS_KINDS.keySet());
         for (int round = 1; round <= rounds; round++) {
             for (String kind : kinds) {
@@ -314,16 +660,16 @@ public final class Bench {
                 .append(" gets 20,000 datagrams of its payload at 10k/s first, not reported")
                 .append(rounds > 1 ? "; the rows ran in " + rounds + " rounds, every other round in reverse order" : "")
                 .append(".\n\n| |");
-        for (int rate : RATES) {
+        for (int rate : TS_RATES) {
             report.append(' ').append(rate / 1000).append("k/s |");
         }
-        report.append(" lossless up to |\n|---|").append("---|".repeat(RATES.length + 1)).append('\n');
+        report.append(" lossless up to |\n|---|").append("---|".repeat(TS_RATES.length + 1)).append('\n');
         for (var row : delivered.entrySet()) {
             report.append("| ").append(row.getKey()).append(" |");
-            for (int rate : RATES) {
+            for (int rate : TS_RATES) {
                 report.append(String.format(Locale.ROOT, " %.1f %% |", row.getValue().getOrDefault(rate, 0.0)));
             }
-            int lossless = lossless(row.getValue());
+            int lossless = lossless(row.getValue(), TS_RATES);
             report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |\n");
             results.with("ts-lossless").put(row.getKey(), lossless);
         }
@@ -331,13 +677,13 @@ public final class Bench {
                 .append(" it received, in µs, over each step from the first datagram sent to the last delivered:")
                 .append(" one CPU fully busy is 1,000,000 µs a second, so at 100k/s 10 µs per datagram is a whole")
                 .append(" CPU.\n\n| |");
-        for (int rate : RATES) {
+        for (int rate : TS_RATES) {
             report.append(' ').append(rate / 1000).append("k/s |");
         }
-        report.append("\n|---|").append("---|".repeat(RATES.length)).append('\n');
+        report.append("\n|---|").append("---|".repeat(TS_RATES.length)).append('\n');
         for (var row : cpu.entrySet()) {
             report.append("| ").append(row.getKey()).append(" |");
-            for (int rate : RATES) {
+            for (int rate : TS_RATES) {
                 report.append(String.format(Locale.ROOT, " %.2f |", row.getValue().getOrDefault(rate, 0.0)));
             }
             report.append('\n');
@@ -383,13 +729,13 @@ public final class Bench {
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
             for (String kind : kinds) { // warm-up, not reported: in a first round the JIT compiler still shares the CPUs
-                send(nextTag++, CPU_RATE, TS_SIZE, CPU_DATAGRAMS / 2, kind);
+                send(tag(), CPU_RATE, TS_SIZE, CPU_DATAGRAMS / 2, kind);
                 gateway.awaitDelivered(10_000);
             }
             for (int round = 0; round < CPU_ROUNDS; round++) {
                 for (int k = 0; k < kinds.size(); k++) {
                     String kind = kinds.get((k + round) % kinds.size());
-                    int tag = nextTag++;
+                    int tag = tag();
                     long receivedBefore = gateway.stats().path("received").asLong();
                     long cpuBefore = gateway.cpuNanos();
                     long sent = send(tag, CPU_RATE, TS_SIZE, CPU_DATAGRAMS, kind).path("sent").asLong();
@@ -440,10 +786,10 @@ public final class Bench {
         return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** The highest rate up to which every step delivered everything, 0 when the first did not. */
-    private static int lossless(Map<Integer, Double> delivered) {
+    /** The highest of {@code rates} up to which every step delivered everything, 0 when the first did not. */
+    private static int lossless(Map<Integer, Double> delivered, int[] rates) {
         int lossless = 0;
-        for (int rate : RATES) {
+        for (int rate : rates) {
             if (delivered.getOrDefault(rate, 0.0) < 100.0) {
                 break;
             }
@@ -461,15 +807,15 @@ public final class Bench {
         try (Gateway gateway = new Gateway(name, Map.of());
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
-            send(nextTag++, 10_000, size, 20_000, kind); // warm-up, not reported
+            send(tag(), 10_000, size, 20_000, kind); // warm-up, not reported
             gateway.awaitDelivered(10_000);
             List<long[]> tags = new ArrayList<>();
             ArrayNode steps = results.withArray("gateway-" + name);
-            for (int rate : RATES) {
-                int tag = nextTag++;
+            for (int rate : TS_RATES) {
+                int tag = tag();
                 long receivedBefore = gateway.stats().path("received").asLong();
                 long cpuBefore = gateway.cpuNanos();
-                JsonNode sent = send(tag, rate, size, (long) (rate * STEP_SECONDS), kind);
+                JsonNode sent = step(tag, rate, size, kind);
                 gateway.awaitDelivered(10_000);
                 long cpu = gateway.cpuNanos() - cpuBefore;
                 long received = gateway.stats().path("received").asLong() - receivedBefore;
@@ -502,52 +848,164 @@ public final class Bench {
         return new Steps(share, cpuMicros, checks);
     }
 
-    private void rateTable(Map<String, Map<Integer, Double>> delivered) {
+    /**
+     * The rate section: per row and rate the share delivered, worst and median round; the highest rate lossless
+     * in every round, the rounds lossless at {@link #TARGET_RATE}, and that rate against the raw socket's at the same
+     * size. Then the rate the sender reached, and where the missing datagrams were lost. Every row in results.json.
+     */
+    private void rateTable(List<RateRow> rows) {
+        int rounds = rows.stream().mapToInt(RateRow::rounds).max().orElse(0);
         report.append("\n## Rate: one subscriber, datagrams delivered to it\n\n")
-                .append("Each rate is sent for ").append(STEP_SECONDS).append(" s; a cell is the share of the sent")
-                .append(" datagrams that arrived (for the gateway: as SSE events at the subscriber).\n\n| |");
+                .append("Each row is one process, the raw receiver (`bench.RawReceiver`: one socket, nothing else) or a")
+                .append(" gateway with one SSE subscriber, that gets ").append(rounds)
+                .append(rounds == 1 ? " round" : " rounds").append(" of the whole ladder, one after the other: each rate")
+                .append(" is sent for ").append(STEP_SECONDS).append(" s (no longer where the sender falls behind the")
+                .append(" rate: it stops then), and the next step starts once this one has drained (the raw receiver: after")
+                .append(" 300 ms; a gateway: once it delivered what it received and its socket's kernel drops were")
+                .append(" read). The gateway's first round is its first traffic after its start. A cell is the share of")
+                .append(" the sent datagrams that arrived (for a gateway: as SSE events at its subscriber), in the worst")
+                .append(" round / the median; \"100 %\" when every round got all. \"Lossless in every round up to\" is")
+                .append(" the highest rate up to which every step was 100 % in every round.\n\n| |");
         for (int rate : RATES) {
-            report.append(' ').append(rate / 1000).append("k/s |");
+            report.append(' ').append(rateName(rate)).append(" |");
         }
-        report.append(" lossless up to | vs raw socket |\n|---|");
-        report.append("---|".repeat(RATES.length + 2)).append('\n');
+        report.append(" lossless in every round up to (the sender reached) | rounds lossless at ").append(rateName(TARGET_RATE))
+                .append(" | vs raw socket |\n|---|").append("---|".repeat(RATES.length + 3)).append('\n');
         Map<String, Integer> rawLossless = new LinkedHashMap<>(); // by payload size
-        for (var row : delivered.entrySet()) {
-            report.append("| ").append(row.getKey()).append(" |");
-            int lossless = 0;
-            boolean still = true;
+        for (RateRow row : rows) {
+            report.append("| ").append(row.label()).append(" |");
             for (int rate : RATES) {
-                double share = row.getValue().getOrDefault(rate, 0.0);
-                report.append(String.format(Locale.ROOT, " %.1f %% |", share));
-                if (still && share >= 100.0) {
-                    lossless = rate;
-                } else {
-                    still = false;
-                }
+                List<Double> shares = row.shares(rate);
+                report.append(' ').append(shares.isEmpty() ? "–" : spread(shares)).append(" |");
             }
-            String size = row.getKey().substring(row.getKey().lastIndexOf(", ") + 2);
-            if (row.getKey().startsWith("raw")) {
-                rawLossless.put(size, lossless);
+            int lossless = row.losslessUpTo(RATES);
+            double reached = lossless == 0 ? 0 : row.reachedUpTo(lossless);
+            if (row.raw()) {
+                rawLossless.put(row.size(), lossless);
             }
-            int raw = rawLossless.getOrDefault(size, 0);
-            report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |")
-                    .append(raw == 0 ? " – |" : String.format(Locale.ROOT, " %.0f %% |", 100.0 * lossless / raw))
+            int raw = rawLossless.getOrDefault(row.size(), 0);
+            report.append(' ').append(lossless == 0 ? "below 10k/s" : rateName(lossless))
+                    .append(reached < 0.98 * lossless && lossless > 0 ? " (" + thousands(reached) + "k/s)" : "")
+                    .append(" | ").append(row.losslessRounds(TARGET_RATE)).append('/').append(row.shares(TARGET_RATE).size())
+                    .append(" |").append(raw == 0 ? " – |" : String.format(Locale.ROOT, " %.0f %% |", 100.0 * lossless / raw))
                     .append('\n');
-            results.with("lossless").put(row.getKey(), lossless);
+            results.with("lossless").put(row.label(), lossless);
+            results.with("losslessReached").put(row.label(), Math.round(reached));
+            results.withArray("rate").add(row.json());
+        }
+        report.append("\nIn brackets, where the sender fell behind the steps: the highest rate it reached in every round of")
+                .append(" a step up to there, the rate shown lossless. \"Vs raw socket\" is the gateway's \"lossless up")
+                .append(" to\" step over the raw socket's at the same size.\n");
+        report.append("\nThe rate the sender reached (datagrams sent / the sender's own seconds), thousands a second,")
+                .append(" in the slowest round / the median: where it is below the column's rate the sender, sharing")
+                .append(" the two CPUs with the receiver (on lo much of the kernel's work of delivering each datagram")
+                .append(" is done in the sender's system calls), could send no faster, and the step offered only that.\n\n| |");
+        for (int rate : RATES) {
+            report.append(' ').append(rateName(rate)).append(" |");
+        }
+        report.append("\n|---|").append("---|".repeat(RATES.length)).append('\n');
+        for (RateRow row : rows) {
+            report.append("| ").append(row.label()).append(" |");
+            for (int rate : RATES) {
+                List<Double> reached = row.steps().stream().filter(s -> s.rate() == rate)
+                        .map(s -> s.senderRate() / 1000).toList();
+                String slowest = thousands(reached.stream().mapToDouble(d -> d).min().orElse(0) * 1000);
+                String median = thousands(median(reached) * 1000);
+                report.append(' ').append(reached.isEmpty() ? "–" : slowest.equals(median) ? median : slowest + " / " + median)
+                        .append(" |");
+            }
+            report.append('\n');
+        }
+        report.append("\nWhere the datagrams that did not reach the subscriber were lost, summed over every round and")
+                .append(" step of the row. \"Kernel, at the receiving socket\": for a gateway the drops the kernel")
+                .append(" counted for its socket (`kernel.drops` of its channel in `GET /api/channels`, read after each")
+                .append(" step: the rows' gateways read them every ").append(KERNEL_CHECK_MILLIS)
+                .append(" ms instead of every 5 s); for the raw receiver, which has no such count, the host's")
+                .append(" `RcvbufErrors`. \"Gateway, for the subscriber\": `dropped` of `/api/stats`, events the")
+                .append(" subscriber lost because it did not keep up. The rest is what neither counted. The host's")
+                .append(" `RcvbufErrors` (`/proc/net/snmp`) count every UDP socket of the host.\n\n")
+                .append("| | datagrams sent | missing at the subscriber | kernel, at the receiving socket |")
+                .append(" gateway, for the subscriber | the rest | host RcvbufErrors |\n|---|---|---|---|---|---|---|\n");
+        for (RateRow row : rows) {
+            long sent = 0;
+            long missing = 0;
+            long host = 0;
+            long socket = 0;
+            boolean socketKnown = true;
+            long gateway = 0;
+            long transport = 0;
+            for (RateStep s : row.steps()) {
+                sent += s.sent();
+                missing += s.sent() - s.delivered();
+                host += s.hostRcvbufErrors();
+                if (s.socketDrops() == null) {
+                    socketKnown = false;
+                } else {
+                    socket += s.socketDrops();
+                }
+                gateway += s.gatewayDropped();
+                transport += s.transportDropped();
+            }
+            long kernel = row.raw() ? host : socketKnown ? socket : 0;
+            report.append("| ").append(row.label()).append(" | ").append(count(sent)).append(" | ").append(count(missing))
+                    .append(" | ").append(row.raw() ? count(host) + " (host)" : socketKnown ? count(socket) : "unknown")
+                    .append(" | ").append(row.raw() ? "–" : count(gateway)).append(" | ")
+                    .append(rest(missing - kernel - (row.raw() ? 0 : gateway)))
+                    .append(transport > 0 ? " (the Redis transport could not take " + count(transport) + ")" : "")
+                    .append(" | ").append(count(host)).append(" |\n");
         }
         report.append("\n![delivered vs offered](rate.png)\n");
     }
 
-    private void rateChart(Map<String, Map<Integer, Double>> delivered) throws Exception {
+    /**
+     * Shares delivered over rounds: "100 %" when all were, else the worst / the median (one figure where they read
+     * the same, as with one round).
+     */
+    private static String spread(List<Double> shares) {
+        String worst = share(shares.stream().mapToDouble(d -> d).min().orElse(0));
+        String median = share(median(shares));
+        return worst.equals(median) ? worst + " %" : worst + " / " + median + " %";
+    }
+
+    /** A share with one decimal, rounded down: "100" only when nothing is missing. */
+    private static String share(double percent) {
+        return percent >= 100.0 ? "100" : String.format(Locale.ROOT, "%.1f", Math.floor(percent * 10) / 10);
+    }
+
+    /** The rest of a loss table's row; below 0 where a count took in more than this row lost (the host's: other sockets). */
+    private static String rest(long n) {
+        return n >= 0 ? count(n) : "0 (counted " + count(-n) + " more than were missing)";
+    }
+
+    /** Datagrams a second in thousands, no decimals: 153,400 is "153". */
+    private static String thousands(double perSecond) {
+        return String.format(Locale.ROOT, "%.0f", perSecond / 1000);
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /**
+     * Delivered vs offered, per row its median round at each step: offered as the sender reached it (its median
+     * rate), delivered that times the median share.
+     */
+    private void rateChart(List<RateRow> rows) throws Exception {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (var row : delivered.entrySet()) {
-            XYSeries series = new XYSeries(row.getKey());
-            row.getValue().forEach((rate, share) -> series.add(rate / 1000.0, rate / 1000.0 * share / 100));
+        for (RateRow row : rows) {
+            XYSeries series = new XYSeries(row.label());
+            for (int rate : RATES) {
+                List<Double> reached = row.steps().stream().filter(s -> s.rate() == rate).map(RateStep::senderRate).toList();
+                if (!reached.isEmpty()) {
+                    double offered = median(reached) / 1000;
+                    series.add(offered, offered * median(row.shares(rate)) / 100);
+                }
+            }
             data.addSeries(series);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Delivered vs offered, one subscriber",
-                "offered (thousand datagrams/s)", "delivered (thousand datagrams/s)", data, PlotOrientation.VERTICAL,
-                true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart("Delivered vs offered, one subscriber (median round)",
+                "offered, as the sender reached it (thousand datagrams/s)", "delivered (thousand datagrams/s)", data,
+                PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
@@ -565,8 +1023,8 @@ public final class Bench {
      * CPUs showed as a p99.9 of 3 ms that fell to 1–1.5 ms in the following runs.
      */
     private void warmUp(Gateway gateway) throws Exception {
-        send(nextTag++, 5_000, 64, 10_000);
-        send(nextTag++, 1_000, 64, 20_000);
+        send(tag(), 5_000, 64, 10_000);
+        send(tag(), 1_000, 64, 20_000);
         gateway.awaitDelivered(10_000);
     }
 
@@ -600,7 +1058,7 @@ public final class Bench {
             int[][] runs = { { 10, 5 }, { 1_000, 10 }, { 10_000, 5 } };
             int[] tags = new int[runs.length];
             for (int i = 0; i < runs.length; i++) {
-                tags[i] = nextTag++;
+                tags[i] = tag();
                 send(tags[i], runs[i][0], 64, (long) runs[i][0] * runs[i][1]);
                 gateway.awaitDelivered(10_000);
             }
@@ -610,7 +1068,7 @@ public final class Bench {
                 long allocated = gateway.allocatedBytes();
                 long collections = gateway.collections();
                 long received = gateway.stats().path("received").asLong();
-                send(nextTag++, 1_000, 64, 5_000);
+                send(tag(), 1_000, 64, 5_000);
                 gateway.awaitDelivered(10_000);
                 allocatedAt1k = (gateway.allocatedBytes() - allocated)
                         / Math.max(1, gateway.stats().path("received").asLong() - received);
@@ -619,7 +1077,7 @@ public final class Bench {
             // allocation: every thread of the gateway, over 400,000 datagrams at 50k/s with one subscriber
             long before = gateway.allocatedBytes();
             long receivedBefore = gateway.stats().path("received").asLong();
-            send(nextTag++, 50_000, 64, 400_000);
+            send(tag(), 50_000, 64, 400_000);
             gateway.awaitDelivered(10_000);
             long received = gateway.stats().path("received").asLong() - receivedBefore;
             allocatedPerDatagram = (gateway.allocatedBytes() - before) / Math.max(1, received);
@@ -704,7 +1162,7 @@ public final class Bench {
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
             warmUp(gateway);
-            int tag = nextTag++;
+            int tag = tag();
             send(tag, 1_000, 64, 10_000);
             gateway.awaitDelivered(10_000);
             client.tell("stop");
@@ -749,7 +1207,7 @@ public final class Bench {
     /** The raw socket at 10/s, 1k/s and 10k/s: the floor under every latency figure. */
     private void rawLatency() throws Exception {
         int[][] runs = { { 10, 50 }, { 1_000, 10_000 }, { 10_000, 50_000 } };
-        try (Proc raw = Proc.tool(OUT.resolve("raw.log"), "RawReceiver", GROUP, PORT)) {
+        try (Proc raw = rawReceiver()) {
             raw.next(30);
             measuredRuns(runs, 300, raw, "latency", "raw socket", "rawLatency");
         }
@@ -765,7 +1223,7 @@ public final class Bench {
             server.next(30); // listening: the client may connect
             try (Proc client = sseClients(OUT.resolve("client.log"), 1)) {
                 client.next(60);
-                send(nextTag++, 1_000, 64, 2_000); // the first datagrams fault in the relay's pages: not reported
+                send(tag(), 1_000, 64, 2_000); // the first datagrams fault in the relay's pages: not reported
                 measuredRuns(runs, 500, client, "tags", "plain relay (C)", "relayLatency");
             }
         }
@@ -779,7 +1237,7 @@ public final class Bench {
             throws Exception {
         int[] tags = new int[runs.length];
         for (int i = 0; i < runs.length; i++) {
-            tags[i] = nextTag++;
+            tags[i] = tag();
             send(tags[i], runs[i][0], 64, runs[i][1]);
         }
         Thread.sleep(settleMillis);
@@ -838,58 +1296,120 @@ public final class Bench {
     static final Path C_RAW_FANOUT = OUT.resolve("raw-fanout");
 
     /**
-     * Many subscribers: every event to every one of them, and the latency over all. Each run goes first
-     * to a plain C server (the floor: what this machine's kernel and CPUs allow) and then, with the same
-     * clients and load, to the gateway: one after the other, so that both see the machine as it is then.
-     * Both listen all along (the floor on the next port) and both get every datagram.
+     * Many subscribers: every event to every one of them, and the latency over all, in {@link #FANOUT_ROUNDS}
+     * rounds of every point of {@link #FAN_OUT_RUNS}. Each round has a fresh gateway, started right after the
+     * floor's run of the round's first point: nothing but its start comes before its first point (no warm-up),
+     * as after a restart in production. Each point goes first to a plain C server (the floor: what this
+     * machine's kernel and CPUs allow; one process for all rounds) and then, with the same clients and load, to
+     * the gateway: one after the other, so that both see the machine as it is then. Both listen all along (the
+     * floor on the next port) and both get every datagram.
      */
     private void fanOut() throws Exception {
         boolean withFloor = Files.isExecutable(C_RAW_FANOUT);
-        report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
-                .append("| subscribers | rate | events each | all delivered | fewest got | p50 | p99 | p99.9 | max |")
-                .append(" client CPU | floor: p50 / p99 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        try (Proc floorServer = withFloor ? rawFanout(HTTP + 1) : null;
-                Gateway gateway = new Gateway("fanout", Map.of())) {
+        List<List<JsonNode>> gateways = new ArrayList<>();
+        List<List<JsonNode>> floors = new ArrayList<>();
+        for (int p = 0; p < FAN_OUT_RUNS.length; p++) {
+            gateways.add(new ArrayList<>());
+            floors.add(new ArrayList<>());
+        }
+        try (Proc floorServer = withFloor ? rawFanout(HTTP + 1) : null) {
             if (floorServer != null) {
                 floorServer.next(30);
             }
-            send(nextTag++, 20_000, 64, 40_000); // warm-up without subscribers, not reported
-            for (int[] run : FAN_OUT_RUNS) {
-                int n = run[0];
-                JsonNode floor = null;
-                if (floorServer != null) {
-                    // every stream the client counts as answered is a subscriber already: nothing to wait for
-                    floor = fanOutRun(run, HTTP + 1, () -> { }, () -> Thread.sleep(2_000));
-                    results.withArray("fanoutFloor").add(floor);
-                }
-                JsonNode t = fanOutRun(run, HTTP, () -> {
-                    long deadline = System.currentTimeMillis() + 60_000;
-                    while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
-                        Thread.sleep(100);
+            for (int round = 1; round <= FANOUT_ROUNDS; round++) {
+                Gateway started = null;
+                try {
+                    for (int p = 0; p < FAN_OUT_RUNS.length; p++) {
+                        int[] run = FAN_OUT_RUNS[p];
+                        int n = run[0];
+                        if (floorServer != null) {
+                            // every stream the client counts as answered is a subscriber already: nothing to wait for
+                            ObjectNode floor = fanOutRun(run, HTTP + 1, () -> { }, () -> Thread.sleep(2_000));
+                            floor.put("round", round);
+                            results.withArray("fanoutFloor").add(floor);
+                            floors.get(p).add(floor);
+                        }
+                        if (started == null) {
+                            started = new Gateway("fanout-" + round, Map.of());
+                        }
+                        Gateway gateway = started;
+                        ObjectNode t = fanOutRun(run, HTTP, () -> {
+                            long deadline = System.currentTimeMillis() + 60_000;
+                            while (gateway.stats().path("subscribers").asInt() < n && System.currentTimeMillis() < deadline) {
+                                Thread.sleep(100);
+                            }
+                        }, () -> gateway.awaitDelivered(30_000));
+                        t.put("round", round);
+                        results.withArray("fanout").add(t);
+                        gateways.get(p).add(t);
+                        long deadline = System.currentTimeMillis() + 30_000;
+                        while (gateway.stats().path("subscribers").asInt() > 0 && System.currentTimeMillis() < deadline) {
+                            Thread.sleep(100);
+                        }
                     }
-                }, () -> gateway.awaitDelivered(30_000));
-                results.withArray("fanout").add(t);
-                report.append("| ").append(n).append(" | ").append(t.path("rate").asInt()).append("/s | ")
-                        .append(t.path("events").asLong()).append(" | ")
-                        .append(t.path("allDelivered").asBoolean() ? "yes" : "no (" + t.path("connected").asInt() + " connected)")
-                        .append(" | ").append(t.path("min").asLong()).append(" | ").append(ms(t, "p50")).append(" | ")
-                        .append(ms(t, "p99")).append(" | ").append(ms(t, "p999")).append(" | ")
-                        .append(ms(t, "max_us")).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.0f %%", 100 * t.path("clientCpuBusy").asDouble()))
-                        .append(" | ").append(floor != null
-                                ? ms(floor, "p50") + " / " + ms(floor, "p99")
-                                        + (floor.path("allDelivered").asBoolean() ? "" : " (not all delivered)")
-                                : "–")
-                        .append(" |\n");
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (gateway.stats().path("subscribers").asInt() > 0 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
+                } finally {
+                    if (started != null) {
+                        started.close();
+                    }
                 }
             }
         }
+        report.append("\n## Fan-out: many subscribers (default settings, 64 B)\n\n")
+                .append("Every point in ").append(FANOUT_ROUNDS).append(FANOUT_ROUNDS == 1 ? " round" : " rounds")
+                .append(", each round with a fresh gateway: started, its clients connect, then the load; no warm-up,")
+                .append(" the round's first point is the gateway's first traffic (the floor's run of that point comes")
+                .append(" before its start). \"Round 1\" is the first round's p99, the gateway's / the floor's; the")
+                .append(" other latency columns are the worst round / the median (one figure where they are the same),")
+                .append(" \"p99 ÷ floor\" each round's gateway p99 over the floor's p99 of the same round.\n\n")
+                .append("| subscribers | rate | events each | round 1: p99, gateway / floor | p50 | p99 | p99.9 | floor p99 |")
+                .append(" p99 ÷ floor | every event to every subscriber | client CPU, most |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int p = 0; p < FAN_OUT_RUNS.length; p++) {
+            List<JsonNode> g = gateways.get(p);
+            List<JsonNode> f = floors.get(p);
+            JsonNode first = g.get(0);
+            report.append("| ").append(FAN_OUT_RUNS[p][0]).append(" | ").append(FAN_OUT_RUNS[p][1]).append("/s | ")
+                    .append(first.path("events").asLong()).append(" | ").append(ms(first, "p99"));
+            if (!f.isEmpty()) {
+                report.append(" / ").append(ms(f.get(0), "p99")).append(String.format(Locale.ROOT, " = %.2f ×",
+                        ratio(first, f.get(0))));
+            }
+            report.append(" | ").append(msSpread(g, "p50")).append(" | ").append(msSpread(g, "p99")).append(" | ")
+                    .append(msSpread(g, "p999")).append(" | ").append(f.isEmpty() ? "–" : msSpread(f, "p99")).append(" | ");
+            if (f.isEmpty()) {
+                report.append("–");
+            } else {
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 0; r < g.size(); r++) {
+                    ratios.add(ratio(g.get(r), f.get(r)));
+                }
+                double worst = ratios.stream().mapToDouble(d -> d).max().orElse(0);
+                String w = String.format(Locale.ROOT, "%.2f", worst);
+                String m = String.format(Locale.ROOT, "%.2f", median(ratios));
+                report.append(w.equals(m) ? w : w + " / " + m).append(" ×");
+                results.withArray("fanoutPoints").addObject().put("subscribers", FAN_OUT_RUNS[p][0])
+                        .put("rate", FAN_OUT_RUNS[p][1]).put("rounds", g.size()).put("firstRoundP99", first.path("p99").asLong())
+                        .put("firstRoundFloorP99", f.get(0).path("p99").asLong()).put("firstRoundRatio", ratios.get(0))
+                        .put("worstRatio", worst).put("medianRatio", median(ratios))
+                        .put("allDeliveredEveryRound", g.stream().allMatch(t -> t.path("allDelivered").asBoolean()));
+            }
+            List<String> shortfalls = new ArrayList<>();
+            for (JsonNode t : g) {
+                if (!t.path("allDelivered").asBoolean()) {
+                    shortfalls.add("round " + t.path("round").asInt() + ": " + t.path("connected").asInt() + " connected, fewest got "
+                            + t.path("min").asLong());
+                }
+            }
+            boolean floorShort = f.stream().anyMatch(t -> !t.path("allDelivered").asBoolean());
+            report.append(" | ").append(shortfalls.isEmpty() ? "yes" : "no (" + String.join("; ", shortfalls) + ")")
+                    .append(floorShort ? " (the floor did not deliver all in every round)" : "").append(" | ")
+                    .append(String.format(Locale.ROOT, "%.0f %%",
+                            100 * g.stream().mapToDouble(t -> t.path("clientCpuBusy").asDouble()).max().orElse(0)))
+                    .append(" |\n");
+        }
         report.append("\nThe clients are one process (").append(clientName()).append("), parsing every stream (chunked HTTP, SSE, the JSON's")
-                .append(" text): \"client CPU\" is the share of that thread's time it was busy. Well below 100 %, the")
-                .append(" client was not what limited the figures.\n");
+                .append(" text): \"client CPU\" is the share of that thread's time it was busy, the busiest round's. Well")
+                .append(" below 100 %, the client was not what limited the figures.\n");
         if (!withFloor) {
             report.append("\nNo floor: without a C compiler there is no plain C server to measure.\n");
         } else {
@@ -902,19 +1422,33 @@ public final class Bench {
         }
     }
 
+    /** A run's p99 over its floor's p99 (0 when the floor's is 0). */
+    private static double ratio(JsonNode gateway, JsonNode floor) {
+        long f = floor.path("p99").asLong();
+        return f == 0 ? 0 : (double) gateway.path("p99").asLong() / f;
+    }
+
+    /** A latency percentile over rounds: the worst / the median, one figure when they are the same. */
+    private static String msSpread(List<JsonNode> runs, String field) {
+        List<Double> values = runs.stream().map(t -> (double) t.path(field).asLong()).toList();
+        String worst = String.format(Locale.ROOT, "%.2f", values.stream().mapToDouble(d -> d).max().orElse(0) / 1000);
+        String median = String.format(Locale.ROOT, "%.2f", median(values) / 1000);
+        return (worst.equals(median) ? worst : worst + " / " + median) + " ms";
+    }
+
     private interface Step {
         void run() throws Exception;
     }
 
     /** One fan-out run against whatever listens on the port: its client's figures for the run's tag. */
-    private JsonNode fanOutRun(int[] run, int port, Step awaitSubscribers, Step awaitDelivered) throws Exception {
+    private ObjectNode fanOutRun(int[] run, int port, Step awaitSubscribers, Step awaitDelivered) throws Exception {
         int n = run[0];
         int rate = run[1];
         long count = (long) rate * run[2];
         try (Proc client = sseClients(OUT.resolve("fanout-client.log"), n, port)) {
             JsonNode ready = client.next(120);
             awaitSubscribers.run();
-            int tag = nextTag++;
+            int tag = tag();
             send(tag, rate, 64, count);
             awaitDelivered.run();
             client.tell("stop");
@@ -1101,7 +1635,7 @@ public final class Bench {
             command.add(passthroughPath(g));
         }
         int connections = row.groups() * row.clientsPerGroup();
-        try (Proc clients = Proc.start(command, Map.of(), OUT.resolve("stream-clients-" + who + ".log"), false)) {
+        try (Proc clients = counting(Proc.start(command, Map.of(), OUT.resolve("stream-clients-" + who + ".log"), false))) {
             // the warm-up under way before the clients count as answered: a server may hold its response head
             // until the first datagram (its Content-Type depends on the payload)
             List<Integer> warmUpTags;
@@ -1181,7 +1715,7 @@ public final class Bench {
         Senders senders = new Senders(new ArrayList<>(), new ArrayList<>());
         try {
             for (int g = 1; g <= groups; g++) {
-                int tag = nextTag++;
+                int tag = tag();
                 senders.procs().add(sender(PASSTHROUGH_GROUPS + g, PASSTHROUGH_PORT, tag, PASSTHROUGH_RATE, TS_SIZE,
                         (long) PASSTHROUGH_RATE * seconds, "ts", OUT.resolve("sender-" + g + ".log")));
                 senders.tags().add(tag);

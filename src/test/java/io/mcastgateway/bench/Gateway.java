@@ -96,6 +96,18 @@ final class Gateway implements AutoCloseable {
         return Proc.JSON.readTree(body);
     }
 
+    /** The channel {@code name} as {@code GET /api/channels} shows it (its kernel figures, ...), or a missing node. */
+    JsonNode channel(String name) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/channels")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (JsonNode channel : Proc.JSON.readTree(body)) {
+            if (channel.path("name").asText().equals(name)) {
+                return channel;
+            }
+        }
+        return Proc.JSON.missingNode();
+    }
+
     /** The sender {@code source} (as /api/sources names it: ip:port) of the channel default, or a missing node. */
     JsonNode source(String source) throws Exception {
         String body = HTTP.send(HttpRequest.newBuilder(uri("/api/sources")).build(), HttpResponse.BodyHandlers.ofString())

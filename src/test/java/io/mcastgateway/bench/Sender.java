@@ -19,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * Before that it sends 20,000 datagrams to the next port (where nobody listens), so that a JVM just
  * started stamps the measured datagrams with its send path compiled, not interpreted.
  * <p>
- * {@code Sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary]}: the payload {@link Payload}'s text
- * (the default) or {@link TsPayload}'s MPEG-TS ({@code ts}) or the same without sync bytes ({@code binary}), as
- * {@code bench/sender.c}. Prints {@code {"sent":N,"failed":F,"seconds":S,"port":P}}, P its local port.
+ * {@code Sender <group> <port> <tag> <rate> <size> <count> [text|ts|binary [seconds]]}: the payload {@link Payload}'s
+ * text (the default) or {@link TsPayload}'s MPEG-TS ({@code ts}) or the same without sync bytes ({@code binary}), as
+ * {@code bench/sender.c}; with {@code seconds} (above 0) it stops after that long even when it has not sent
+ * {@code count}. Prints {@code {"sent":N,"failed":F,"seconds":S,"port":P}}, P its local port.
  */
 public final class Sender {
 
@@ -33,6 +34,7 @@ public final class Sender {
         int size = Integer.parseInt(args[4]);
         long count = Long.parseLong(args[5]);
         String kind = args.length > 6 ? args[6] : "text";
+        double atMost = args.length > 7 ? Double.parseDouble(args[7]) : 0;
         if (!List.of("text", "ts", "binary").contains(kind) || !kind.equals("text") && !TsPayload.fits(size)) {
             System.err.println("Sender: payload kind text, ts or binary (whole 188-byte packets, at least 3)");
             System.exit(2);
@@ -51,8 +53,13 @@ public final class Sender {
             }
             channel.connect(new InetSocketAddress(group, port));
             long start = System.nanoTime();
+            long deadline = atMost > 0 ? start + (long) (atMost * 1e9) : 0;
             long failed = 0;
+            long attempted = 0;
             for (long seq = 1; seq <= count; seq++) {
+                if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+                    break;
+                }
                 long due = start + (seq - 1) * 1_000_000_000L / rate / 1_000_000 * 1_000_000;
                 long now;
                 while ((now = System.nanoTime()) < due) {
@@ -64,9 +71,10 @@ public final class Sender {
                 if (channel.write(buffer) != length) {
                     failed++;
                 }
+                attempted++;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("{\"sent\":%d,\"failed\":%d,\"seconds\":%.3f,\"port\":%d}%n", count - failed, failed,
+            System.out.printf("{\"sent\":%d,\"failed\":%d,\"seconds\":%.3f,\"port\":%d}%n", attempted - failed, failed,
                     seconds, ((InetSocketAddress) channel.getLocalAddress()).getPort());
         }
     }
