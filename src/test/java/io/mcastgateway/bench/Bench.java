@@ -56,8 +56,15 @@ public final class Bench {
      * tags start again at 1 with each such process ({@link #counting}).
      */
     static final int TAGS = 100;
+    /**
+     * Steps of {@link #RATE_WARM_UP_RATE} a gateway of the rate rows gets before its rounds, not reported: a
+     * million datagrams, after which the JIT compiler has settled (measured: in the first million, C2 took up
+     * to a third of a CPU per 2 s step and the steps at 200k/s lost 1 to 35 %; after it, the same steps got all).
+     */
+    static final int RATE_WARM_UP_STEPS = 5;
+    static final int RATE_WARM_UP_RATE = 100_000;
     /** Rounds of the rate ladder per row ({@code BENCH_RATE_ROUNDS}): each round's steps take tags of one process. */
-    static final int RATE_ROUNDS = rounds("BENCH_RATE_ROUNDS", 5, (TAGS - 2) / RATES.length);
+    static final int RATE_ROUNDS = rounds("BENCH_RATE_ROUNDS", 5, (TAGS - 2 - RATE_WARM_UP_STEPS) / RATES.length);
     /** Rounds of the fan-out points, each with a fresh gateway ({@code BENCH_FANOUT_ROUNDS}). */
     static final int FANOUT_ROUNDS = rounds("BENCH_FANOUT_ROUNDS", 3, 20);
     /** Starts measured each way (odd: the middle one is the median). */
@@ -417,8 +424,7 @@ public final class Bench {
 
     /**
      * A gateway (default settings but {@code env}), one subscriber, then {@link #RATE_ROUNDS} rounds of the ladder
-     * with a {@code kind} payload of {@code size} bytes; the first round is the gateway's first traffic, as
-     * before. After each step, until the gateway delivered what it received, and until its channel's kernel
+     * with a {@code kind} payload of {@code size} bytes, after {@link #RATE_WARM_UP_STEPS} steps of warm-up. After each step, until the gateway delivered what it received, and until its channel's kernel
      * figures were read after that: the socket's drops are counted every
      * {@link #KERNEL_CHECK_MILLIS} ms here instead of every 5 s, so that each step has its own.
      */
@@ -433,6 +439,10 @@ public final class Bench {
                 Proc client = sseClients(OUT.resolve("client.log"), 1)) {
             client.next(60);
             ioTransport = gateway.stats().path("ioTransport").asText(null);
+            for (int i = 0; i < RATE_WARM_UP_STEPS; i++) { // warm-up, not reported
+                step(tag(), RATE_WARM_UP_RATE, size, kind);
+                gateway.awaitDelivered(10_000);
+            }
             Long drops = socketDrops(gateway, System.currentTimeMillis());
             for (int round = 1; round <= RATE_ROUNDS; round++) {
                 for (int rate : RATES) {
@@ -862,7 +872,10 @@ public final class Bench {
                 .append(" is sent for ").append(STEP_SECONDS).append(" s (no longer where the sender falls behind the")
                 .append(" rate: it stops then), and the next step starts once this one has drained (the raw receiver: after")
                 .append(" 300 ms; a gateway: once it delivered what it received and its socket's kernel drops were")
-                .append(" read). The gateway's first round is its first traffic after its start. A cell is the share of")
+                .append(" read). A gateway gets ").append(RATE_WARM_UP_STEPS).append(" steps of ")
+                .append(rateName(RATE_WARM_UP_RATE)).append(" first, not reported (a million datagrams: the JIT")
+                .append(" compiler's work is done by then; in the first million it took up to a third of a CPU per step).")
+                .append(" A cell is the share of")
                 .append(" the sent datagrams that arrived (for a gateway: as SSE events at its subscriber), in the worst")
                 .append(" round / the median; \"100 %\" when every round got all. \"Lossless in every round up to\" is")
                 .append(" the highest rate up to which every step was 100 % in every round.\n\n| |");
