@@ -7,7 +7,8 @@
  *
  * Sends count datagrams of size bytes to the group on lo (TTL 0: they never leave this host) at rate per
  * second, paced against CLOCK_MONOTONIC in slices of 1 ms (each slice's datagrams back to back, then it
- * sleeps, leaving the CPU to the gateway between slices as a sender on another host would). With seconds
+ * sleeps, leaving the CPU to the gateway between slices as a sender on another host would); a slice's
+ * datagrams leave in batches of up to 64 with one sendmmsg(2) each, stamped as each is written. With seconds
  * (above 0) it stops after that long even when it has not sent count: a rate above what it reaches then
  * lasts as long as the others (the rate steps of the benchmark; sent / seconds is the rate reached). The payload
  * (text, the default) is ASCII "<tag> <seq> <nanoTime> " padded with dots (at least 64 bytes); nanoTime is
@@ -169,10 +170,18 @@ int main(int argc, char **argv) {
         perror("sender: getsockname");
         return 1;
     }
-    char *buf = malloc(size > 64 ? size : 64);
+    /* a slice's datagrams go out in batches of up to BATCH with one sendmmsg(2) each: the sender's own
+     * system calls are not what limits the rate (with one send(2) per datagram it reached 165-200k/s of
+     * 64 bytes beside a receiver on these two CPUs) */
+    enum { BATCH = 64 };
+    int stride = size > 64 ? size : 64;
+    char *bufs = malloc((size_t) BATCH * stride);
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    memset(msgs, 0, sizeof msgs);
     long long start = now_nanos(), failed = 0, attempted = 0;
     long long deadline = at_most > 0 ? start + (long long) (at_most * 1e9) : 0;
-    for (long long seq = 1; seq <= count; seq++) {
+    for (long long seq = 1; seq <= count;) {
         if (deadline != 0 && now_nanos() >= deadline) {
             break;
         }
@@ -182,13 +191,35 @@ int main(int argc, char **argv) {
             while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0) {
             }
         }
-        int length = ts || binary
-                ? ts_payload((unsigned char *) buf, size, tag, seq, now_nanos(), tables_every, ts)
-                : payload(buf, size, tag, seq, now_nanos());
-        if (send(fd, buf, length, 0) != length) {
-            failed++;
+        /* every datagram due by now (this slice's, and any a late wake-up left behind), at most BATCH */
+        long long now = now_nanos();
+        int n = 0;
+        while (n < BATCH && seq + n <= count
+                && start + (seq + n - 1) * 1000000000LL / rate / 1000000 * 1000000 <= now) {
+            char *buf = bufs + (size_t) n * stride;
+            int length = ts || binary
+                    ? ts_payload((unsigned char *) buf, size, tag, seq + n, now_nanos(), tables_every, ts)
+                    : payload(buf, size, tag, seq + n, now_nanos());
+            iov[n].iov_base = buf;
+            iov[n].iov_len = length;
+            msgs[n].msg_hdr.msg_iov = &iov[n];
+            msgs[n].msg_hdr.msg_iovlen = 1;
+            n++;
         }
-        attempted++;
+        for (int done = 0; done < n;) {
+            int sent = sendmmsg(fd, msgs + done, n - done, 0);
+            if (sent <= 0) { /* the first of the rest failed: counted, the others tried again */
+                failed++;
+                done++;
+            } else {
+                for (int i = done; i < done + sent; i++) {
+                    failed += msgs[i].msg_len != iov[i].iov_len;
+                }
+                done += sent;
+            }
+        }
+        attempted += n;
+        seq += n;
     }
     printf("{\"sent\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"port\":%d}\n", attempted - failed, failed,
             (now_nanos() - start) / 1e9, ntohs(bound.sin_port));
