@@ -65,6 +65,9 @@ class StreamHealthIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> channel("default").getLong("received") > 0
                     && channel("rtp").getString("state").equals("silent"));
 
+            // what the gateway saw, kept before anything is asserted: a failure here says what it counted
+            Files.writeString(gateway.log().resolveSibling("stream-health-sources.json"),
+                    get("/api/sources").encodePrettily() + "\n" + get("/api/channels").encodePrettily());
             for (String name : List.of("default", "rtp")) {
                 JsonArray senders = get("/api/sources?channel=" + name).getJsonObject(0).getJsonArray("sources");
                 assertThat(senders).as(name + ": one sender, ffmpeg").hasSize(1);
@@ -91,8 +94,6 @@ class StreamHealthIT {
             assertThat(overRtp.getLong("reordered")).isZero();
             assertThat(overRtp.getInteger("rtpClockRate")).isEqualTo(90_000);
             assertThat(overRtp.getDouble("jitterMs")).isNotNull();
-            Files.writeString(gateway.log().resolveSibling("stream-health-sources.json"),
-                    get("/api/sources").encodePrettily());
         }
     }
 
