@@ -41,7 +41,7 @@ public class Hub {
     public Hub(Transport transport, EventBus bus, StreamStats stats) {
         // called per datagram: the instances, not their client proxies (a lookup in the context per call)
         this.transport = ClientProxy.unwrap(transport);
-        this.ids = transport.ids();
+        this.ids = this.transport.ids();
         this.epoch = ids.epoch();
         this.bus = bus;
         this.consumers = new EventBusConsumers(bus);

@@ -339,14 +339,7 @@ public final class Bench {
 
         /** The highest of {@code rates} up to which every step was lossless in every round; 0 when the first was not. */
         int losslessUpTo(int[] rates) {
-            int lossless = 0;
-            for (int rate : rates) {
-                if (!lossless(rate)) {
-                    break;
-                }
-                lossless = rate;
-            }
-            return lossless;
+            return Bench.losslessUpTo(rates, this::lossless);
         }
 
         /**
@@ -424,9 +417,10 @@ public final class Bench {
 
     /**
      * A gateway (default settings but {@code env}), one subscriber, then {@link #RATE_ROUNDS} rounds of the ladder
-     * with a {@code kind} payload of {@code size} bytes, after {@link #RATE_WARM_UP_STEPS} steps of warm-up. After each step, until the gateway delivered what it received, and until its channel's kernel
-     * figures were read after that: the socket's drops are counted every
-     * {@link #KERNEL_CHECK_MILLIS} ms here instead of every 5 s, so that each step has its own.
+     * with a {@code kind} payload of {@code size} bytes, after {@link #RATE_WARM_UP_STEPS} steps of warm-up. After
+     * each step, until the gateway delivered what it received, and until its channel's kernel figures were read
+     * after that: the socket's drops are counted every {@link #KERNEL_CHECK_MILLIS} ms here instead of every 5 s,
+     * so that each step has its own.
      */
     private RateRow gatewaySteps(String label, String name, int size, String kind, Map<String, String> env)
             throws Exception {
@@ -679,7 +673,7 @@ public final class Bench {
             for (int rate : TS_RATES) {
                 report.append(String.format(Locale.ROOT, " %.1f %% |", row.getValue().getOrDefault(rate, 0.0)));
             }
-            int lossless = lossless(row.getValue(), TS_RATES);
+            int lossless = losslessUpTo(TS_RATES, rate -> row.getValue().getOrDefault(rate, 0.0) >= 100.0);
             report.append(' ').append(lossless == 0 ? "below 10k" : lossless / 1000 + "k/s").append(" |\n");
             results.with("ts-lossless").put(row.getKey(), lossless);
         }
@@ -796,16 +790,16 @@ public final class Bench {
         return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** The highest of {@code rates} up to which every step delivered everything, 0 when the first did not. */
-    private static int lossless(Map<Integer, Double> delivered, int[] rates) {
-        int lossless = 0;
+    /** The highest of {@code rates} up to which every step was {@code lossless}, 0 when the first was not. */
+    private static int losslessUpTo(int[] rates, java.util.function.IntPredicate lossless) {
+        int upTo = 0;
         for (int rate : rates) {
-            if (delivered.getOrDefault(rate, 0.0) < 100.0) {
+            if (!lossless.test(rate)) {
                 break;
             }
-            lossless = rate;
+            upTo = rate;
         }
-        return lossless;
+        return upTo;
     }
 
     /** One gateway (default settings), one subscriber, the rate steps with a payload of {@code kind}. */
@@ -924,7 +918,7 @@ public final class Bench {
                         .map(s -> s.senderRate() / 1000).toList();
                 String slowest = thousands(reached.stream().mapToDouble(d -> d).min().orElse(0) * 1000);
                 String median = thousands(median(reached) * 1000);
-                report.append(' ').append(reached.isEmpty() ? "–" : slowest.equals(median) ? median : slowest + " / " + median)
+                report.append(' ').append(reached.isEmpty() ? "–" : worstAndMedian(slowest, median))
                         .append(" |");
             }
             report.append('\n');
@@ -977,7 +971,12 @@ public final class Bench {
     private static String spread(List<Double> shares) {
         String worst = share(shares.stream().mapToDouble(d -> d).min().orElse(0));
         String median = share(median(shares));
-        return worst.equals(median) ? worst + " %" : worst + " / " + median + " %";
+        return worstAndMedian(worst, median) + " %";
+    }
+
+    /** A figure over rounds as the tables write it: "worst / median", or one figure where both read the same. */
+    private static String worstAndMedian(String worst, String median) {
+        return worst.equals(median) ? median : worst + " / " + median;
     }
 
     /** A share with one decimal, rounded down: "100" only when nothing is missing. */
@@ -1399,7 +1398,7 @@ public final class Bench {
                 double worst = ratios.stream().mapToDouble(d -> d).max().orElse(0);
                 String w = String.format(Locale.ROOT, "%.2f", worst);
                 String m = String.format(Locale.ROOT, "%.2f", median(ratios));
-                report.append(w.equals(m) ? w : w + " / " + m).append(" ×");
+                report.append(worstAndMedian(w, m)).append(" ×");
                 results.withArray("fanoutPoints").addObject().put("subscribers", FAN_OUT_RUNS[p][0])
                         .put("rate", FAN_OUT_RUNS[p][1]).put("rounds", g.size()).put("firstRoundP99", first.path("p99").asLong())
                         .put("firstRoundFloorP99", f.get(0).path("p99").asLong()).put("firstRoundRatio", ratios.get(0))
@@ -1446,7 +1445,7 @@ public final class Bench {
         List<Double> values = runs.stream().map(t -> (double) t.path(field).asLong()).toList();
         String worst = String.format(Locale.ROOT, "%.2f", values.stream().mapToDouble(d -> d).max().orElse(0) / 1000);
         String median = String.format(Locale.ROOT, "%.2f", median(values) / 1000);
-        return (worst.equals(median) ? worst : worst + " / " + median) + " ms";
+        return worstAndMedian(worst, median) + " ms";
     }
 
     private interface Step {

@@ -90,17 +90,19 @@ final class Gateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + http + path);
     }
 
+    /** What a GET of {@code path} answered, read as JSON. */
+    private JsonNode json(String path) throws Exception {
+        return Proc.JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
     JsonNode stats() throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/stats")).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-        return Proc.JSON.readTree(body);
+        return json("/api/stats");
     }
 
     /** The channel {@code name} as {@code GET /api/channels} shows it (its kernel figures, ...), or a missing node. */
     JsonNode channel(String name) throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/channels")).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (JsonNode channel : Proc.JSON.readTree(body)) {
+        for (JsonNode channel : json("/api/channels")) {
             if (channel.path("name").asText().equals(name)) {
                 return channel;
             }
@@ -110,9 +112,7 @@ final class Gateway implements AutoCloseable {
 
     /** The sender {@code source} (as /api/sources names it: ip:port) of the channel default, or a missing node. */
     JsonNode source(String source) throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(uri("/api/sources")).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (JsonNode channel : Proc.JSON.readTree(body)) {
+        for (JsonNode channel : json("/api/sources")) {
             for (JsonNode s : channel.path("sources")) {
                 if (s.path("source").asText().equals(source)) {
                     return s;
